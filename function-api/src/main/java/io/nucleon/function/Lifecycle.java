@@ -1,0 +1,27 @@
+package io.nucleon.function;
+
+/**
+ * Lifecycle hooks shared by {@link Function} and {@link BatchFunction}.
+ *
+ * <p>The processor creates one instance of the handler class per worker, so an instance is only ever
+ * called from one thread at a time and may keep state in plain fields.
+ */
+public interface Lifecycle {
+
+    /**
+     * Called once per worker, before the worker's first event. A failure here stops the processor from
+     * becoming ready and is reported with the handler's name.
+     *
+     * @param context the worker's context: logger, worker id, function name, user data
+     * @throws Exception to refuse to start
+     */
+    default void init(InitContext context) throws Exception {}
+
+    /**
+     * Called once per worker when the processor shuts down, after the worker's last event. Release
+     * clients and files here.
+     *
+     * @throws Exception logged by the processor; shutdown goes on
+     */
+    default void close() throws Exception {}
+}

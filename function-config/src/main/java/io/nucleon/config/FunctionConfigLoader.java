@@ -1,0 +1,210 @@
+package io.nucleon.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads function.yaml strictly: unknown fields, wrong types and out-of-range values are errors that
+ * name the field and its line. Trigger attributes are left to each trigger's factory.
+ */
+public final class FunctionConfigLoader {
+
+    private static final Set<String> API_VERSIONS = Set.of("nuclio.io/v1", "nucleon.io/v1");
+    private static final Set<String> KINDS = Set.of("NuclioFunction", "NucleonFunction");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+    private static final Pattern CLASS_NAME = Pattern.compile(
+            "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
+    private static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
+    private static final List<String> METADATA_FIELDS = List.of("name", "namespace", "labels", "annotations");
+    private static final List<String> SPEC_FIELDS = List.of(
+            "handler", "runtime", "description", "env", "triggers", "eventTimeout", "minReplicas", "maxReplicas");
+    private static final List<String> TRIGGER_FIELDS = List.of(
+            "kind", "name", "numWorkers", "workerAllocatorName", "workerAvailabilityTimeoutMilliseconds", "attributes");
+
+    private FunctionConfigLoader() {}
+
+    /**
+     * Loads a function.yaml file.
+     *
+     * @param file the file
+     * @return the validated configuration
+     * @throws ConfigException when the file is missing, unreadable or invalid
+     */
+    public static FunctionConfig load(Path file) {
+        String source = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(new ConfigLocation(source, 0), "no such file");
+        }
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return parse(reader, source);
+        } catch (IOException e) {
+            throw new ConfigException(new ConfigLocation(source, 0), "cannot read: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Parses function.yaml text.
+     *
+     * @param yaml the YAML text
+     * @param source the name to use in error messages
+     * @return the validated configuration
+     * @throws ConfigException when the text is invalid
+     */
+    public static FunctionConfig parse(String yaml, String source) {
+        return parse(new StringReader(yaml), source);
+    }
+
+    private static FunctionConfig parse(Reader reader, String source) {
+        ConfigNode root = new ConfigNode(compose(reader, source), "", source);
+        if (!root.isMapping()) {
+            throw new ConfigException(
+                    root.location(), "must be a YAML mapping with apiVersion, kind, metadata and spec");
+        }
+        root.rejectUnknown(TOP_FIELDS);
+        String apiVersion = oneOf(root, "apiVersion", "nuclio.io/v1", API_VERSIONS);
+        String kind = oneOf(root, "kind", "NuclioFunction", KINDS);
+        FunctionMetadata metadata = metadata(root.required("metadata"));
+        FunctionSpec spec = spec(root.required("spec"));
+        return new FunctionConfig(apiVersion, kind, metadata, spec, root.location());
+    }
+
+    private static Node compose(Reader reader, String source) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        try {
+            Node node = new Yaml(new SafeConstructor(options)).compose(reader);
+            if (node == null) {
+                throw new ConfigException(new ConfigLocation(source, 0), "is empty");
+            }
+            return node;
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(new ConfigLocation(source, line), "invalid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new ConfigException(new ConfigLocation(source, 0), "invalid YAML: " + e.getMessage());
+        }
+    }
+
+    private static String oneOf(ConfigNode parent, String key, String defaultValue, Set<String> allowed) {
+        String value = parent.string(key, defaultValue);
+        if (!allowed.contains(value)) {
+            throw parent.required(key).error("must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
+        }
+        return value;
+    }
+
+    private static FunctionMetadata metadata(ConfigNode node) {
+        node.rejectUnknown(METADATA_FIELDS);
+        String name = node.string("name");
+        if (!NAME.matcher(name).matches()) {
+            throw node.required("name")
+                    .error("must be lower-case letters, digits and '-', start and end with a letter or digit, "
+                            + "at most 63 characters; got '" + name + "'");
+        }
+        return new FunctionMetadata(
+                name,
+                node.string("namespace", "default"),
+                node.child("labels").map(ConfigNode::stringMap).orElse(Map.of()),
+                node.child("annotations").map(ConfigNode::stringMap).orElse(Map.of()));
+    }
+
+    private static FunctionSpec spec(ConfigNode node) {
+        node.rejectUnknown(SPEC_FIELDS);
+        String handler = node.string("handler");
+        if (!CLASS_NAME.matcher(handler).matches()) {
+            throw node.required("handler").error("must be a fully qualified Java class name, got '" + handler + "'");
+        }
+        oneOf(node, "runtime", "java", Set.of("java"));
+        Duration eventTimeout =
+                node.duration("eventTimeout", Duration.ofSeconds(FunctionSpec.DEFAULT_EVENT_TIMEOUT_SECONDS));
+        if (eventTimeout.isZero()) {
+            throw node.required("eventTimeout").error("must be longer than 0");
+        }
+        int minReplicas = node.integer("minReplicas", 1, 0, 1000);
+        int maxReplicas = node.integer("maxReplicas", Math.max(1, minReplicas), 1, 1000);
+        if (maxReplicas < minReplicas) {
+            throw node.required("maxReplicas").error("must not be less than minReplicas (" + minReplicas + ")");
+        }
+        return new FunctionSpec(
+                handler,
+                "java",
+                node.string("description", ""),
+                node.child("env").map(FunctionConfigLoader::env).orElse(Map.of()),
+                triggers(node),
+                eventTimeout,
+                minReplicas,
+                maxReplicas,
+                node);
+    }
+
+    /** Nuclio's form is a list of {name, value}; a plain mapping is accepted too. */
+    private static Map<String, String> env(ConfigNode node) {
+        if (!node.isSequence()) {
+            return node.stringMap();
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (ConfigNode variable : node.elements()) {
+            variable.rejectUnknown(List.of("name", "value"));
+            env.put(variable.string("name"), variable.string("value", ""));
+        }
+        return env;
+    }
+
+    private static Map<String, TriggerConfig> triggers(ConfigNode spec) {
+        Map<String, TriggerConfig> triggers = new LinkedHashMap<>();
+        spec.child("triggers").ifPresent(node -> node.entries()
+                .forEach((name, trigger) -> triggers.put(name, trigger(name, trigger))));
+        if (triggers.isEmpty()) {
+            String path = spec.path() + ".triggers.default-http";
+            ConfigNode attributes = ConfigNode.emptyMapping(path + ".attributes", spec.location());
+            triggers.put(
+                    "default-http",
+                    new TriggerConfig(
+                            "default-http",
+                            "http",
+                            TriggerConfig.DEFAULT_NUM_WORKERS,
+                            "",
+                            Duration.ofMillis(TriggerConfig.DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS),
+                            attributes,
+                            ConfigNode.emptyMapping(path, spec.location())));
+        }
+        return triggers;
+    }
+
+    private static TriggerConfig trigger(String name, ConfigNode node) {
+        node.rejectUnknown(TRIGGER_FIELDS);
+        String kind = node.string("kind");
+        ConfigNode attributes = node.child("attributes")
+                .orElseGet(() -> ConfigNode.emptyMapping(node.path() + ".attributes", node.location()));
+        attributes.entries(); // must be a mapping
+        return new TriggerConfig(
+                name,
+                kind,
+                node.integer("numWorkers", TriggerConfig.DEFAULT_NUM_WORKERS, 1, TriggerConfig.MAX_NUM_WORKERS),
+                node.string("workerAllocatorName", ""),
+                Duration.ofMillis(node.longValue(
+                        "workerAvailabilityTimeoutMilliseconds",
+                        TriggerConfig.DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS,
+                        0,
+                        3_600_000)),
+                attributes,
+                node);
+    }
+}

@@ -1,0 +1,39 @@
+package io.nucleon.config;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code spec} section of function.yaml.
+ *
+ * @param handler the fully qualified class implementing {@code io.nucleon.function.Function}
+ * @param runtime {@code java}
+ * @param description free text
+ * @param env environment variables given to the function, in file order
+ * @param triggers triggers by name, in file order; a {@code default-http} trigger when none is given
+ * @param eventTimeout how long one event may run before it fails with a timeout
+ * @param minReplicas the least number of processor replicas (used by the platforms)
+ * @param maxReplicas the most number of processor replicas (used by the platforms)
+ * @param node the spec section itself, for error messages about it
+ */
+public record FunctionSpec(
+        String handler,
+        String runtime,
+        String description,
+        Map<String, String> env,
+        Map<String, TriggerConfig> triggers,
+        Duration eventTimeout,
+        int minReplicas,
+        int maxReplicas,
+        ConfigNode node) {
+
+    /** The default of {@code spec.eventTimeout}: {@value} seconds. */
+    public static final int DEFAULT_EVENT_TIMEOUT_SECONDS = 60;
+
+    public FunctionSpec {
+        env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+        triggers = Collections.unmodifiableMap(new LinkedHashMap<>(triggers));
+    }
+}

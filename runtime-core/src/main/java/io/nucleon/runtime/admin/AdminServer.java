@@ -1,0 +1,90 @@
+package io.nucleon.runtime.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * A small HTTP server, apart from the triggers, that answers orchestration and monitoring:
+ *
+ * <ul>
+ *   <li>{@code GET /live} - 200 while the process can answer at all
+ *   <li>{@code GET /ready} - 200 while the processor takes events, 503 while starting or draining
+ *   <li>{@code GET /metrics} - Prometheus text format
+ *   <li>{@code GET /status} - JSON: function, state, triggers, counts
+ * </ul>
+ *
+ * It is on the control path, so it uses the JDK's HTTP server on one thread.
+ */
+public final class AdminServer implements AutoCloseable {
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    /**
+     * Binds the admin port and starts answering.
+     *
+     * @param host the address to bind
+     * @param port the port; 0 picks a free one
+     * @param ready whether the processor is ready
+     * @param metrics the Prometheus scrape text
+     * @param status the JSON status document
+     * @throws IOException when the port cannot be bound
+     */
+    public AdminServer(String host, int port, BooleanSupplier ready, Supplier<String> metrics, Supplier<String> status)
+            throws IOException {
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        this.executor = Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().name("nucleon-admin").daemon(true).unstarted(r));
+        server.setExecutor(executor);
+        server.createContext("/live", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+        server.createContext("/ready", exchange -> {
+            boolean isReady = ready.getAsBoolean();
+            respond(exchange, isReady ? 200 : 503, "text/plain", isReady ? "ready\n" : "not ready\n");
+        });
+        server.createContext(
+                "/metrics",
+                exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.get()));
+        server.createContext("/status", exchange -> respond(exchange, 200, "application/json", status.get()));
+        server.createContext(
+                "/",
+                exchange -> respond(exchange, 404, "text/plain", "not found: try /live, /ready, /metrics, /status\n"));
+        server.start();
+    }
+
+    /** @return the bound port */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        try (exchange) {
+            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+                status = 405;
+                body = "method not allowed\n";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+            boolean head = "HEAD".equals(exchange.getRequestMethod());
+            exchange.sendResponseHeaders(status, head ? -1 : bytes.length);
+            if (!head) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,202 @@
+package io.nucleon.runtime.dispatch;
+
+import io.nucleon.function.Function;
+import io.nucleon.function.Response;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A thread with its own function instance that takes ready slots from its pool, one at a time.
+ *
+ * <p>When the ready queue is empty the worker spins briefly, then lists itself as idle and parks;
+ * {@link WorkerPool#publish} unparks one listed worker. The listing happens before the last look at the
+ * queue, so a publish can never slip between the look and the park unnoticed.
+ */
+final class Worker implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
+    private static final int SPIN_TRIES = 100;
+    private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final WorkerPool pool;
+    private final int index;
+    private final Function function;
+    private final WorkerContext context;
+    private final Thread thread;
+    private final AtomicBoolean listedIdle = new AtomicBoolean();
+    private final CompletableFuture<Void> initialized = new CompletableFuture<>();
+
+    private volatile boolean retired;
+    private volatile EventSlot current;
+    private volatile long currentStamp;
+    private volatile long startedNanos;
+
+    Worker(WorkerPool pool, int index, Function function, WorkerContext context, int generation) {
+        this.pool = pool;
+        this.index = index;
+        this.function = function;
+        this.context = context;
+        String name = "nucleon-worker-" + pool.name() + "-" + index + (generation > 0 ? "." + generation : "");
+        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
+        this.thread.setContextClassLoader(pool.functionClassLoader());
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    CompletableFuture<Void> initialized() {
+        return initialized;
+    }
+
+    @Override
+    public void run() {
+        try {
+            function.init(context);
+            initialized.complete(null);
+        } catch (Throwable t) {
+            initialized.completeExceptionally(t);
+            closeFunction();
+            return;
+        }
+        while (!retired && pool.isRunning()) {
+            EventSlot slot = pool.poll();
+            if (slot == null) {
+                idle();
+            } else {
+                process(slot);
+            }
+        }
+        closeFunction();
+    }
+
+    private void process(EventSlot slot) {
+        long queued = slot.stamp();
+        if (EventSlot.phase(queued) != EventSlot.QUEUED) {
+            slot.release(); // answered while queued (no worker in time)
+            return;
+        }
+        EventDispatcher dispatcher = slot.dispatcher();
+        long now = pool.clock().nanoTime();
+        long waited = now - slot.enqueuedNanos();
+        if (waited > dispatcher.availabilityTimeoutNanos()) {
+            slot.complete(queued, EventOutcome.NO_WORKER, null, null);
+            slot.release();
+            return;
+        }
+        if (!slot.startRunning(queued)) {
+            slot.release();
+            return;
+        }
+        TriggerMetrics metrics = dispatcher.metrics();
+        metrics.recordAllocation(slot.workerWasIdle());
+        metrics.recordWait(waited);
+        long running = EventSlot.runningStamp(queued);
+        run(slot, dispatcher, running, now);
+        metrics.recordDuration(pool.clock().nanoTime() - now);
+        slot.release();
+    }
+
+    private void run(EventSlot slot, EventDispatcher dispatcher, long runningStamp, long now) {
+        startedNanos = now;
+        currentStamp = runningStamp;
+        current = slot;
+        pool.workerBusy();
+        Response response = null;
+        Throwable failure = null;
+        try {
+            response = function.handle(context.bind(dispatcher), slot);
+            if (response == null) {
+                failure = new IllegalStateException("handler returned null; return Response.noContent() for no body");
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        current = null;
+        pool.workerIdle();
+        Thread.interrupted(); // a timeout's interrupt must not leak into the next event
+        if (failure == null) {
+            slot.complete(runningStamp, EventOutcome.SUCCESS, response, null);
+        } else {
+            slot.complete(runningStamp, EventOutcome.FUNCTION_ERROR, null, failure);
+        }
+    }
+
+    private void idle() {
+        for (int i = 0; i < SPIN_TRIES; i++) {
+            if (pool.hasReady() || retired || !pool.isRunning()) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        if (listedIdle.compareAndSet(false, true)) {
+            pool.listIdle(this);
+        }
+        if (pool.hasReady() || retired || !pool.isRunning()) {
+            return;
+        }
+        LockSupport.parkNanos(this, PARK_NANOS);
+    }
+
+    /** Called by the pool after taking this worker off the idle list. */
+    void wake() {
+        listedIdle.set(false);
+        LockSupport.unpark(thread);
+    }
+
+    /**
+     * The event this worker runs, if it has run longer than {@code timeoutNanos}, answered as timed out.
+     *
+     * @return whether this worker timed out and must be replaced
+     */
+    boolean timeOutIfStuck(long nowNanos, long timeoutNanos) {
+        EventSlot slot = current;
+        if (slot == null) {
+            return false;
+        }
+        long stamp = currentStamp;
+        long started = startedNanos;
+        return current == slot
+                && nowNanos - started > timeoutNanos
+                && slot.complete(stamp, EventOutcome.TIMEOUT, null, null);
+    }
+
+    void retire() {
+        retired = true;
+        thread.interrupt();
+        LockSupport.unpark(thread);
+    }
+
+    void stop() {
+        LockSupport.unpark(thread);
+    }
+
+    boolean join(long millis) throws InterruptedException {
+        thread.join(millis);
+        return !thread.isAlive();
+    }
+
+    int index() {
+        return index;
+    }
+
+    String threadName() {
+        return thread.getName();
+    }
+
+    private void closeFunction() {
+        try {
+            function.close();
+        } catch (Throwable t) {
+            LOG.atWarn()
+                    .setMessage("function close failed")
+                    .addKeyValue("worker", index)
+                    .setCause(t)
+                    .log();
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Loading the user's handler class and giving it a logger. */
+package io.nucleon.runtime.function;
