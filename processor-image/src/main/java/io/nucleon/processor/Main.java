@@ -1,0 +1,155 @@
+package io.nucleon.processor;
+
+import io.nucleon.config.ConfigException;
+import io.nucleon.config.Durations;
+import io.nucleon.config.FunctionConfig;
+import io.nucleon.config.FunctionConfigLoader;
+import io.nucleon.runtime.Processor;
+import io.nucleon.runtime.ProcessorSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Runs one function: loads function.yaml, starts the processor, and on SIGTERM or SIGINT drains
+ * in-flight events and exits with 0.
+ *
+ * <p>Exit codes: 0 after a graceful stop, 2 for an invalid function.yaml or command line, 1 when the
+ * function or a trigger cannot start.
+ */
+@Command(
+        name = "nucleon-processor",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Runs a Nucleon function from its function.yaml until SIGTERM.",
+        footer = {
+            "",
+            "Example:",
+            "  nucleon-processor --config examples/hello/function.yaml --classpath examples/hello/target/hello.jar",
+            "",
+            "Exit codes: 0 stopped gracefully, 1 could not start, 2 invalid configuration or arguments."
+        })
+public final class Main implements Callable<Integer> {
+
+    static final int EXIT_CANNOT_START = 1;
+    static final int EXIT_INVALID_CONFIG = 2;
+
+    @Option(
+            names = {"-c", "--config"},
+            required = true,
+            paramLabel = "FILE",
+            description = "The function.yaml to run.")
+    Path config;
+
+    @Option(
+            names = {"--classpath", "--cp"},
+            paramLabel = "PATH",
+            split = ":",
+            description = "Jars or class directories holding the handler (repeatable, or ':'-separated).")
+    List<Path> classpath = new ArrayList<>();
+
+    @Option(
+            names = "--admin-host",
+            defaultValue = "0.0.0.0",
+            description = "Admin endpoint address (default: ${DEFAULT-VALUE}).")
+    String adminHost;
+
+    @Option(
+            names = "--admin-port",
+            defaultValue = "" + ProcessorSettings.DEFAULT_ADMIN_PORT,
+            description =
+                    "Admin endpoint port for /live, /ready, /metrics, /status; 0 picks a free one, -1 disables (default: ${DEFAULT-VALUE}).")
+    int adminPort;
+
+    @Option(
+            names = "--drain-timeout",
+            defaultValue = "30s",
+            description = "How long shutdown waits for in-flight events (default: ${DEFAULT-VALUE}).")
+    String drainTimeout;
+
+    private final CountDownLatch stop = new CountDownLatch(1);
+
+    /**
+     * Entry point.
+     *
+     * @param args command-line arguments; see {@code --help}
+     */
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setParameterExceptionHandler((e, ignored) -> {
+            e.getCommandLine().getErr().println("nucleon-processor: " + e.getMessage() + " (see --help)");
+            return EXIT_INVALID_CONFIG;
+        });
+        System.exit(commandLine.execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = new PrintWriter(System.err, true);
+        FunctionConfig function;
+        Duration drain;
+        try {
+            function = FunctionConfigLoader.load(config);
+            drain = Durations.parse(drainTimeout);
+        } catch (ConfigException | IllegalArgumentException e) {
+            err.println("nucleon-processor: " + e.getMessage());
+            return EXIT_INVALID_CONFIG;
+        }
+        Processor processor;
+        try {
+            processor = Processor.start(ProcessorSettings.defaults(function, classpath)
+                    .withAdmin(adminHost, adminPort)
+                    .withDrainTimeout(drain));
+        } catch (ConfigException e) {
+            err.println("nucleon-processor: " + e.getMessage());
+            return EXIT_INVALID_CONFIG;
+        } catch (RuntimeException e) {
+            err.println("nucleon-processor: " + e.getMessage());
+            LoggerFactory.getLogger(Main.class)
+                    .atDebug()
+                    .setMessage("start failed")
+                    .setCause(e)
+                    .log();
+            return EXIT_CANNOT_START;
+        }
+        Signals.onTermination(stop::countDown);
+        awaitStop();
+        Logger log = LoggerFactory.getLogger(Main.class);
+        log.atInfo().setMessage("termination signal received; draining").log();
+        processor.close();
+        return 0;
+    }
+
+    private void awaitStop() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                stop.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"nucleon-processor " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

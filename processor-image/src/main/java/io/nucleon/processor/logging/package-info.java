@@ -1,0 +1,2 @@
+/** Structured (JSON lines) logging for the processor. */
+package io.nucleon.processor.logging;

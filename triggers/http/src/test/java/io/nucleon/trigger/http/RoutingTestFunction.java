@@ -1,0 +1,56 @@
+package io.nucleon.trigger.http;
+
+import io.nucleon.function.Context;
+import io.nucleon.function.Event;
+import io.nucleon.function.Function;
+import io.nucleon.function.Response;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The function the HTTP tests run, routed by path:
+ *
+ * <ul>
+ *   <li>{@code /echo} - 200 with the request body and method, path and query in headers
+ *   <li>{@code /fail} - throws
+ *   <li>{@code /sleep?ms=N} - sleeps N ms, then 200 "slept"
+ *   <li>{@code /block} - waits until {@link #UNBLOCK} opens (or 30 s), then 200 "unblocked"
+ *   <li>{@code /hang} - ignores interrupts for up to 10 s
+ * </ul>
+ */
+public final class RoutingTestFunction implements Function {
+
+    static volatile CountDownLatch UNBLOCK = new CountDownLatch(1);
+
+    @Override
+    public Response handle(Context context, Event event) throws Exception {
+        return switch (event.path()) {
+            case "/echo" ->
+                Response.builder()
+                        .body(event.bodyBytes())
+                        .contentType(event.contentType().isEmpty() ? "application/octet-stream" : event.contentType())
+                        .header("X-Method", event.method())
+                        .header("X-Query", event.query())
+                        .header("X-Worker", Integer.toString(context.workerId()))
+                        .header("X-Trigger", context.triggerName())
+                        .build();
+            case "/fail" -> throw new IllegalStateException("boom\nsecond line must not reach the client");
+            case "/sleep" -> {
+                Thread.sleep(Long.parseLong(event.query().substring("ms=".length())));
+                yield Response.ok("slept");
+            }
+            case "/block" -> {
+                UNBLOCK.await(30, TimeUnit.SECONDS);
+                yield Response.ok("unblocked");
+            }
+            case "/hang" -> {
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (System.nanoTime() < until && UNBLOCK.getCount() > 0) {
+                    Thread.onSpinWait();
+                }
+                yield Response.ok("finally");
+            }
+            default -> Response.of(404, "no route " + event.path());
+        };
+    }
+}
