@@ -1,0 +1,228 @@
+package io.nucleon.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged {@code bin/nucleon-processor}, run as a separate process the way a user runs it. */
+class ProcessorLauncherIT {
+
+    private static final Path TEST_CLASSES = Path.of("target/test-classes").toAbsolutePath();
+
+    @TempDir
+    Path workDir;
+
+    @Test
+    void shouldRunTheHelloExampleEndToEnd() throws Exception {
+        int port = ProcessorProcess.freePort();
+        Path config = copyHelloConfig(port);
+        Path jar = Path.of(System.getProperty("nucleon.hello.jar"));
+
+        try (ProcessorProcess processor = ProcessorProcess.start(workDir, config, port, "--classpath", jar.toString());
+                HttpClient client = HttpClient.newHttpClient()) {
+            processor.awaitReady(Duration.ofSeconds(30));
+
+            HttpResponse<String> response = client.send(
+                    HttpRequest.newBuilder(processor.uri("/"))
+                            .POST(HttpRequest.BodyPublishers.ofString("Ada"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("Hello, Ada!\n");
+            assertThat(processor.log()).contains("\"message\":\"processor ready\"", "\"level\":\"info\"");
+        }
+    }
+
+    @Test
+    void shouldCompleteInFlightRequestsOnSigtermAndExitZero() throws Exception {
+        int port = ProcessorProcess.freePort();
+        Path config = write("slow.yaml", """
+                metadata:
+                  name: slow
+                spec:
+                  handler: io.nucleon.processor.SlowFunction
+                  triggers:
+                    http:
+                      kind: http
+                      numWorkers: 4
+                      attributes:
+                        host: 127.0.0.1
+                        port: %d
+                """.formatted(port));
+
+        try (ProcessorProcess processor =
+                        ProcessorProcess.start(workDir, config, port, "--classpath", TEST_CLASSES.toString());
+                HttpClient client = HttpClient.newHttpClient()) {
+            processor.awaitReady(Duration.ofSeconds(30));
+            List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                inFlight.add(client.sendAsync(
+                        HttpRequest.newBuilder(processor.uri("/"))
+                                .POST(HttpRequest.BodyPublishers.ofString("1500"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            awaitGauge(processor, "nucleon_worker_pool_busy_workers", 4);
+
+            processor.process.destroy(); // SIGTERM
+
+            for (CompletableFuture<HttpResponse<String>> request : inFlight) {
+                HttpResponse<String> response = request.get(20, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).isEqualTo("done after 1500 ms");
+            }
+            assertThat(processor.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(processor.process.exitValue()).as(processor.log()).isZero();
+            assertThat(processor.log()).contains("\"message\":\"draining\"", "\"message\":\"processor stopped\"");
+        }
+    }
+
+    @Test
+    void shouldRejectAnUnknownTriggerKindWithOneLineAndExitNonZero() throws Exception {
+        Path config = write("bad-kind.yaml", """
+                metadata:
+                  name: bad
+                spec:
+                  handler: io.nucleon.processor.SlowFunction
+                  triggers:
+                    web:
+                      kind: htp
+                """);
+
+        ProcessorProcess.Result result = ProcessorProcess.run(workDir, "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
+        assertThat(result.stderr().strip())
+                .isEqualTo("nucleon-processor: " + config
+                        + " line 7: spec.triggers.web.kind: unknown trigger kind 'htp' (available: http)");
+    }
+
+    @Test
+    void shouldRejectAMissingHandlerWithOneLineAndExitNonZero() throws Exception {
+        Path config = write("no-handler.yaml", """
+                metadata:
+                  name: bad
+                spec:
+                  runtime: java
+                """);
+
+        ProcessorProcess.Result result = ProcessorProcess.run(workDir, "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
+        assertThat(result.stderr().strip())
+                .isEqualTo("nucleon-processor: " + config + " line 4: spec.handler: is required");
+    }
+
+    @Test
+    void shouldRejectABadNumWorkersWithOneLineAndExitNonZero() throws Exception {
+        Path config = write("bad-workers.yaml", """
+                metadata:
+                  name: bad
+                spec:
+                  handler: io.nucleon.processor.SlowFunction
+                  triggers:
+                    web:
+                      kind: http
+                      numWorkers: lots
+                """);
+
+        ProcessorProcess.Result result = ProcessorProcess.run(workDir, "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
+        assertThat(result.stderr().strip())
+                .isEqualTo("nucleon-processor: " + config
+                        + " line 8: spec.triggers.web.numWorkers: must be an integer from 1 to 1024, got 'lots'");
+    }
+
+    @Test
+    void shouldExplainAHandlerThatIsNotOnTheClasspath() throws Exception {
+        Path config = write("missing-class.yaml", """
+                metadata:
+                  name: missing
+                spec:
+                  handler: com.example.DoesNotExist
+                  triggers:
+                    web:
+                      kind: http
+                      attributes:
+                        port: 0
+                """);
+
+        ProcessorProcess.Result result = ProcessorProcess.run(
+                workDir, "--config", config.toString(), "--admin-port", "0", "--classpath", TEST_CLASSES.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_CANNOT_START);
+        assertThat(result.stderr().strip().lines()).hasSize(1);
+        assertThat(result.stderr()).contains("spec.handler: class 'com.example.DoesNotExist' not found");
+    }
+
+    @Test
+    void shouldExplainAPortThatIsInUse() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Path config = write("port-taken.yaml", """
+                    metadata:
+                      name: taken
+                    spec:
+                      handler: io.nucleon.processor.SlowFunction
+                      triggers:
+                        web:
+                          kind: http
+                          attributes:
+                            host: 127.0.0.1
+                            port: %d
+                    """.formatted(taken.getLocalPort()));
+
+            ProcessorProcess.Result result = ProcessorProcess.run(
+                    workDir,
+                    "--config",
+                    config.toString(),
+                    "--admin-port",
+                    "0",
+                    "--classpath",
+                    TEST_CLASSES.toString());
+
+            assertThat(result.exitCode()).isEqualTo(Main.EXIT_CANNOT_START);
+            assertThat(result.stderr()).contains("trigger 'web': cannot listen on 127.0.0.1:" + taken.getLocalPort());
+        }
+    }
+
+    private Path copyHelloConfig(int port) throws Exception {
+        String hello = Files.readString(Path.of(System.getProperty("nucleon.hello.config")));
+        return write("hello.yaml", hello.replace("port: 8080", "port: " + port + "\n        host: 127.0.0.1"));
+    }
+
+    private Path write(String name, String content) throws Exception {
+        return Files.writeString(workDir.resolve(name), content);
+    }
+
+    private static void awaitGauge(ProcessorProcess processor, String gauge, int value) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            while (System.nanoTime() < deadline) {
+                String metrics = client.send(
+                                HttpRequest.newBuilder(java.net.URI.create(
+                                                "http://127.0.0.1:" + processor.adminPort + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+                if (metrics.lines().anyMatch(line -> line.startsWith(gauge) && line.endsWith(" " + value + ".0"))) {
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+        }
+        throw new AssertionError(gauge + " did not reach " + value);
+    }
+}
