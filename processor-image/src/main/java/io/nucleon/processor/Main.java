@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -76,8 +75,6 @@ public final class Main implements Callable<Integer> {
             description = "How long shutdown waits for in-flight events (default: ${DEFAULT-VALUE}).")
     String drainTimeout;
 
-    private final CountDownLatch stop = new CountDownLatch(1);
-
     /**
      * Entry point.
      *
@@ -121,26 +118,19 @@ public final class Main implements Callable<Integer> {
                     .log();
             return EXIT_CANNOT_START;
         }
-        Signals.onTermination(stop::countDown);
-        awaitStop();
-        Logger log = LoggerFactory.getLogger(Main.class);
-        log.atInfo().setMessage("termination signal received; draining").log();
-        processor.close();
+        GracefulStop.install(processor);
+        awaitForever();
         return 0;
     }
 
-    private void awaitStop() {
-        boolean interrupted = false;
+    /** The process ends in {@link GracefulStop}'s hook; the main thread just stays out of the way. */
+    private static void awaitForever() {
         while (true) {
             try {
-                stop.await();
-                break;
+                new CountDownLatch(1).await();
             } catch (InterruptedException e) {
-                interrupted = true;
+                // only the shutdown hook ends this process
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

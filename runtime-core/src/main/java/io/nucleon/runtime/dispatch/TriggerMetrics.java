@@ -36,31 +36,62 @@ public final class TriggerMetrics {
     TriggerMetrics() {}
 
     void register(MeterRegistry registry, Tags tags) {
-        counter(registry, "nuclio_processor_handled_events", tags.and("result", "success"), success);
-        counter(registry, "nuclio_processor_handled_events", tags.and("result", "failure"), failure);
-        counter(registry, "nucleon_processor_event_timeouts", tags, timeouts);
+        String handled = "Events the function handled, by result (failure: threw or timed out)";
+        counter(registry, "nuclio_processor_handled_events", handled, tags.and("result", "success"), success);
+        counter(registry, "nuclio_processor_handled_events", handled, tags.and("result", "failure"), failure);
+        counter(registry, "nucleon_processor_event_timeouts", "Events that ran past spec.eventTimeout", tags, timeouts);
+        String allocation = "Worker allocations, by result";
         counter(
                 registry,
                 "nuclio_processor_worker_allocation",
+                allocation,
                 tags.and("result", "success_immediate"),
                 allocationImmediate);
         counter(
                 registry,
                 "nuclio_processor_worker_allocation",
+                allocation,
                 tags.and("result", "success_after_wait"),
                 allocationAfterWait);
-        counter(registry, "nuclio_processor_worker_allocation", tags.and("result", "error_timeout"), allocationTimeout);
-        counter(registry, "nucleon_trigger_events_rejected", tags.and("reason", "ring_full"), ringFull);
-        timer(registry, "nuclio_processor_worker_allocation_wait_duration", tags, waitCount, waitNanos);
-        timer(registry, "nuclio_processor_handled_events_duration", tags, durationCount, durationNanos);
+        counter(
+                registry,
+                "nuclio_processor_worker_allocation",
+                allocation,
+                tags.and("result", "error_timeout"),
+                allocationTimeout);
+        counter(
+                registry,
+                "nucleon_trigger_events_rejected",
+                "Events refused before dispatch",
+                tags.and("reason", "ring_full"),
+                ringFull);
+        timer(
+                registry,
+                "nuclio_processor_worker_allocation_wait_duration",
+                "Time events waited for a worker",
+                tags,
+                waitCount,
+                waitNanos);
+        timer(
+                registry,
+                "nuclio_processor_handled_events_duration",
+                "Time the function took per event",
+                tags,
+                durationCount,
+                durationNanos);
     }
 
-    private static void counter(MeterRegistry registry, String name, Tags tags, LongAdder adder) {
-        FunctionCounter.builder(name, adder, LongAdder::doubleValue).tags(tags).register(registry);
+    private static void counter(MeterRegistry registry, String name, String description, Tags tags, LongAdder adder) {
+        FunctionCounter.builder(name, adder, LongAdder::doubleValue)
+                .description(description)
+                .tags(tags)
+                .register(registry);
     }
 
-    private static void timer(MeterRegistry registry, String name, Tags tags, LongAdder count, LongAdder nanos) {
+    private static void timer(
+            MeterRegistry registry, String name, String description, Tags tags, LongAdder count, LongAdder nanos) {
         FunctionTimer.builder(name, count, LongAdder::longValue, ignored -> nanos.doubleValue(), TimeUnit.NANOSECONDS)
+                .description(description)
                 .tags(tags)
                 .register(registry);
     }

@@ -159,18 +159,23 @@ public final class WorkerPool implements AutoCloseable {
     public void registerMetrics(MeterRegistry registry) {
         Tags tags = Tags.of("function", functionName, "pool", name);
         Gauge.builder("nucleon_worker_pool_workers", this, p -> p.numWorkers)
+                .description("Workers in the pool")
                 .tags(tags)
                 .register(registry);
         Gauge.builder("nucleon_worker_pool_busy_workers", busy, AtomicInteger::get)
+                .description("Workers running an event")
                 .tags(tags)
                 .register(registry);
         Gauge.builder("nucleon_worker_pool_queued_events", ready, ManyToManyConcurrentArrayQueue::size)
+                .description("Events waiting for a worker")
                 .tags(tags)
                 .register(registry);
         Gauge.builder("nucleon_worker_pool_ring_capacity", this, p -> p.slots.length)
+                .description("Event slots in the pool's ring")
                 .tags(tags)
                 .register(registry);
         FunctionCounter.builder("nucleon_worker_pool_workers_replaced", replaced, LongAdder::doubleValue)
+                .description("Workers replaced after an event timeout")
                 .tags(tags)
                 .register(registry);
     }

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests (*Test) and integration tests (*IT) of every module.
+# Extra arguments go to Maven, e.g. scripts/test.sh -pl triggers/http -am
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/java-env.sh
+echo "==> Testing with $("$JAVA_HOME/bin/java" -version 2>&1 | head -n1) from $JAVA_HOME"
+exec mvn -B --no-transfer-progress -Dstyle.color=never verify "$@"
