@@ -51,11 +51,12 @@ final class HttpResponses {
                 HttpResponseStatus.valueOf(response.status()),
                 Unpooled.wrappedBuffer(response.body()));
         HttpHeaders headers = http.headers();
-        for (Map.Entry<String, String> header : response.headers().entrySet()) {
-            headers.set(header.getKey(), header.getValue());
-        }
-        if (response.bodySize() > 0 || !response.headers().containsKey("Content-Type")) {
-            headers.set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        headers.set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        Map<String, String> extra = response.headers();
+        if (!extra.isEmpty()) { // no iterator for the common case
+            for (Map.Entry<String, String> header : extra.entrySet()) {
+                headers.set(header.getKey(), header.getValue());
+            }
         }
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, response.bodySize());
         return http;
