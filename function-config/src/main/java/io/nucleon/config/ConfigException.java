@@ -13,10 +13,15 @@ public final class ConfigException extends RuntimeException {
      * @param problem what is wrong, e.g. {@code is required}
      */
     public ConfigException(ConfigLocation location, String field, String problem) {
-        super(location + ": " + field + ": " + problem);
+        super(oneLine(location + ": " + field + ": " + problem));
     }
 
     ConfigException(ConfigLocation location, String problem) {
-        super(location + ": " + problem);
+        super(oneLine(location + ": " + problem));
+    }
+
+    /** Values are quoted into messages; a line break in one must not split the message. */
+    private static String oneLine(String message) {
+        return message.replace("\r", "\\r").replace("\n", "\\n");
     }
 }

@@ -91,7 +91,8 @@ public final class ConfigNode {
             if (entries.containsKey(name)) {
                 throw new ConfigException(key.location, childPath, "appears twice");
             }
-            entries.put(name, new ConfigNode(tuple.getValueNode(), childPath, location.source()));
+            // Errors about a field point at its key's line, also when its value is a nested block.
+            entries.put(name, new ConfigNode(tuple.getValueNode(), childPath, key.location));
         }
         return entries;
     }
@@ -103,10 +104,10 @@ public final class ConfigNode {
      * @throws ConfigException naming the unknown field and listing the known ones
      */
     public void rejectUnknown(Collection<String> known) {
-        for (ConfigNode child : entries().values()) {
-            String name = child.path.substring(child.path.lastIndexOf('.') + 1);
-            if (!known.contains(name)) {
-                throw child.error("unknown field (known fields: " + String.join(", ", new TreeSet<>(known)) + ")");
+        for (Map.Entry<String, ConfigNode> entry : entries().entrySet()) {
+            if (!known.contains(entry.getKey())) {
+                throw entry.getValue()
+                        .error("unknown field (known fields: " + String.join(", ", new TreeSet<>(known)) + ")");
             }
         }
     }
@@ -227,7 +228,7 @@ public final class ConfigNode {
         }
         String text = child.get().scalar().trim();
         long value = Sizes.parse(text);
-        if (value < min || value > max) {
+        if (value < 0 || value < min || value > max) {
             throw child.get()
                     .error("must be a size from " + min + " to " + max + " bytes (e.g. 4Mi), got '" + text + "'");
         }

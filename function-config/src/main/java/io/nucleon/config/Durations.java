@@ -22,9 +22,13 @@ public final class Durations {
         Matcher matcher = PART.matcher(text.trim());
         Duration total = Duration.ZERO;
         int end = 0;
-        while (matcher.find() && matcher.start() == end) {
-            total = total.plus(unit(Long.parseLong(matcher.group(1)), matcher.group(2)));
-            end = matcher.end();
+        try {
+            while (matcher.find() && matcher.start() == end) {
+                total = total.plus(unit(Long.parseLong(matcher.group(1)), matcher.group(2)));
+                end = matcher.end();
+            }
+        } catch (ArithmeticException | NumberFormatException tooLarge) {
+            throw new IllegalArgumentException("is too large a duration, got '" + text + "'");
         }
         if (end == 0 || end != text.trim().length()) {
             throw new IllegalArgumentException(

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -25,8 +24,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class FunctionConfigLoader {
 
-    private static final Set<String> API_VERSIONS = Set.of("nuclio.io/v1", "nucleon.io/v1");
-    private static final Set<String> KINDS = Set.of("NuclioFunction", "NucleonFunction");
+    private static final List<String> API_VERSIONS = List.of("nuclio.io/v1", "nucleon.io/v1");
+    private static final List<String> KINDS = List.of("NuclioFunction", "NucleonFunction");
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern CLASS_NAME = Pattern.compile(
             "\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*(\\.\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)*");
@@ -102,7 +101,7 @@ public final class FunctionConfigLoader {
         }
     }
 
-    private static String oneOf(ConfigNode parent, String key, String defaultValue, Set<String> allowed) {
+    private static String oneOf(ConfigNode parent, String key, String defaultValue, List<String> allowed) {
         String value = parent.string(key, defaultValue);
         if (!allowed.contains(value)) {
             throw parent.required(key).error("must be one of " + String.join(", ", allowed) + ", got '" + value + "'");
@@ -131,7 +130,7 @@ public final class FunctionConfigLoader {
         if (!CLASS_NAME.matcher(handler).matches()) {
             throw node.required("handler").error("must be a fully qualified Java class name, got '" + handler + "'");
         }
-        oneOf(node, "runtime", "java", Set.of("java"));
+        oneOf(node, "runtime", "java", List.of("java"));
         Duration eventTimeout =
                 node.duration("eventTimeout", Duration.ofSeconds(FunctionSpec.DEFAULT_EVENT_TIMEOUT_SECONDS));
         if (eventTimeout.isZero()) {
@@ -162,7 +161,10 @@ public final class FunctionConfigLoader {
         Map<String, String> env = new LinkedHashMap<>();
         for (ConfigNode variable : node.elements()) {
             variable.rejectUnknown(List.of("name", "value"));
-            env.put(variable.string("name"), variable.string("value", ""));
+            String name = variable.string("name");
+            if (env.put(name, variable.string("value", "")) != null) {
+                throw variable.required("name").error("environment variable '" + name + "' is set twice");
+            }
         }
         return env;
     }
@@ -191,6 +193,11 @@ public final class FunctionConfigLoader {
     private static TriggerConfig trigger(String name, ConfigNode node) {
         node.rejectUnknown(TRIGGER_FIELDS);
         String kind = node.string("kind");
+        String declaredName = node.string("name", name);
+        if (!declaredName.equals(name)) {
+            throw node.required("name")
+                    .error("must match the trigger's key '" + name + "', got '" + declaredName + "'");
+        }
         ConfigNode attributes = node.child("attributes")
                 .orElseGet(() -> ConfigNode.emptyMapping(node.path() + ".attributes", node.location()));
         attributes.entries(); // must be a mapping

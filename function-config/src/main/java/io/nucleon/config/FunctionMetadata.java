@@ -1,5 +1,7 @@
 package io.nucleon.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -14,7 +16,7 @@ public record FunctionMetadata(
         String name, String namespace, Map<String, String> labels, Map<String, String> annotations) {
 
     public FunctionMetadata {
-        labels = Map.copyOf(labels);
-        annotations = Map.copyOf(annotations);
+        labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        annotations = Collections.unmodifiableMap(new LinkedHashMap<>(annotations));
     }
 }

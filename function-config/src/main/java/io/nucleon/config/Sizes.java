@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /** Parses byte sizes: {@code 1048576}, {@code 512k}, {@code 4Mi}, {@code 4MB}, {@code 1G}. Units are powers of 1024. */
 final class Sizes {
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]?)(i?b?)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(?:([kmg])i?)?b?", Pattern.CASE_INSENSITIVE);
 
     private Sizes() {}
 
@@ -22,13 +22,14 @@ final class Sizes {
         } catch (NumberFormatException tooLarge) {
             return -1;
         }
+        String unit = matcher.group(2) == null ? "" : matcher.group(2).toLowerCase(Locale.ROOT);
         int shift =
-                switch (matcher.group(2).toLowerCase(Locale.ROOT)) {
+                switch (unit) {
                     case "k" -> 10;
                     case "m" -> 20;
                     case "g" -> 30;
                     default -> 0;
                 };
-        return amount << shift;
+        return amount > (Long.MAX_VALUE >> shift) ? -1 : amount << shift;
     }
 }

@@ -122,7 +122,7 @@ class ProcessorLauncherIT {
 
         assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
         assertThat(result.stderr().strip())
-                .isEqualTo("nucleon-processor: " + config + " line 4: spec.handler: is required");
+                .isEqualTo("nucleon-processor: " + config + " line 3: spec.handler: is required");
     }
 
     @Test

@@ -184,16 +184,31 @@ public final class EventSlot implements Event {
 
     /** Answers the event if it is still in the phase of {@code expectedStamp}; only one caller wins. */
     boolean complete(long expectedStamp, EventOutcome outcome, Response response, Throwable error) {
-        if (!STAMP.compareAndSet(this, expectedStamp, withPhase(expectedStamp, ANSWERED))) {
+        if (!tryAnswer(expectedStamp)) {
             return false;
         }
+        deliver(outcome, response, error);
+        return true;
+    }
+
+    /**
+     * First step of {@link #complete}: wins the right to answer. The winner does its bookkeeping and
+     * then must call {@link #deliver}.
+     */
+    boolean tryAnswer(long expectedStamp) {
+        int phase = phase(expectedStamp);
+        return (phase == QUEUED || phase == RUNNING)
+                && STAMP.compareAndSet(this, expectedStamp, withPhase(expectedStamp, ANSWERED));
+    }
+
+    /** Second step of {@link #complete}: publishes the outcome and tells the trigger. */
+    void deliver(EventOutcome outcome, Response response, Throwable error) {
         this.outcome = outcome;
         this.response = response;
         this.error = error;
         this.resultReady = true;
         dispatcher.metrics().recordOutcome(outcome);
         completion.onComplete(this);
-        return true;
     }
 
     private void recycle() {

@@ -5,6 +5,7 @@ import io.nucleon.function.Response;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,11 @@ final class Worker implements Runnable {
     private final Function function;
     private final WorkerContext context;
     private final Thread thread;
+    private static final int ACTIVE = 0;
+    private static final int WAITING = 1;
+
     private final AtomicBoolean listedIdle = new AtomicBoolean();
+    private final AtomicInteger state = new AtomicInteger(ACTIVE);
     private final CompletableFuture<Void> initialized = new CompletableFuture<>();
 
     private volatile boolean retired;
@@ -117,12 +122,15 @@ final class Worker implements Runnable {
             failure = t;
         }
         current = null;
-        pool.workerIdle();
         Thread.interrupted(); // a timeout's interrupt must not leak into the next event
+        if (!slot.tryAnswer(runningStamp)) {
+            return; // the watchdog answered a timeout, and counted this worker idle
+        }
+        pool.workerIdle(); // before the answer goes out, so the next event sees a free worker
         if (failure == null) {
-            slot.complete(runningStamp, EventOutcome.SUCCESS, response, null);
+            slot.deliver(EventOutcome.SUCCESS, response, null);
         } else {
-            slot.complete(runningStamp, EventOutcome.FUNCTION_ERROR, null, failure);
+            slot.deliver(EventOutcome.FUNCTION_ERROR, null, failure);
         }
     }
 
@@ -133,19 +141,29 @@ final class Worker implements Runnable {
             }
             Thread.onSpinWait();
         }
+        state.set(WAITING);
         if (listedIdle.compareAndSet(false, true)) {
             pool.listIdle(this);
         }
-        if (pool.hasReady() || retired || !pool.isRunning()) {
-            return;
+        if (!pool.hasReady() && !retired && pool.isRunning()) {
+            LockSupport.parkNanos(this, PARK_NANOS);
         }
-        LockSupport.parkNanos(this, PARK_NANOS);
+        state.set(ACTIVE);
     }
 
-    /** Called by the pool after taking this worker off the idle list. */
-    void wake() {
+    /**
+     * Called by the pool after taking this worker off the idle list.
+     *
+     * @return whether the worker was waiting (and is now woken); {@code false} when it found work by
+     *     itself after listing, so the publisher should wake another one
+     */
+    boolean wakeIfWaiting() {
         listedIdle.set(false);
+        if (state.get() != WAITING) {
+            return false;
+        }
         LockSupport.unpark(thread);
+        return true;
     }
 
     /**
@@ -160,9 +178,12 @@ final class Worker implements Runnable {
         }
         long stamp = currentStamp;
         long started = startedNanos;
-        return current == slot
-                && nowNanos - started > timeoutNanos
-                && slot.complete(stamp, EventOutcome.TIMEOUT, null, null);
+        if (current != slot || nowNanos - started <= timeoutNanos || !slot.tryAnswer(stamp)) {
+            return false;
+        }
+        pool.workerIdle(); // the stuck worker no longer counts; its replacement will
+        slot.deliver(EventOutcome.TIMEOUT, null, null);
+        return true;
     }
 
     void retire() {
@@ -172,6 +193,9 @@ final class Worker implements Runnable {
     }
 
     void stop() {
+        if (!initialized.isDone()) {
+            thread.interrupt(); // a stuck init must not hold up shutdown
+        }
         LockSupport.unpark(thread);
     }
 

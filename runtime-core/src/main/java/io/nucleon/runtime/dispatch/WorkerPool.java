@@ -108,10 +108,16 @@ public final class WorkerPool implements AutoCloseable {
      */
     public void start(Duration initTimeout) {
         running = true;
+        try {
+            for (int i = 0; i < numWorkers; i++) {
+                workers.set(i, newWorker(i, 0));
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         for (int i = 0; i < numWorkers; i++) {
-            Worker worker = newWorker(i, 0);
-            workers.set(i, worker);
-            worker.start();
+            workers.get(i).start();
         }
         long deadline = System.nanoTime() + initTimeout.toNanos();
         for (int i = 0; i < numWorkers; i++) {
@@ -183,6 +189,9 @@ public final class WorkerPool implements AutoCloseable {
     // ---- data path ---------------------------------------------------------------------------------
 
     EventSlot claim() {
+        if (!running) {
+            return null;
+        }
         EventSlot slot = free.poll();
         if (slot != null && !slot.claim()) {
             throw new IllegalStateException("event slot on the free list was not free");
@@ -192,9 +201,11 @@ public final class WorkerPool implements AutoCloseable {
 
     void publish(EventSlot slot) {
         ready.offer(slot); // never full: the ring holds every slot at most once
-        Worker sleeper = idle.poll();
-        if (sleeper != null) {
-            sleeper.wake();
+        Worker listed;
+        while ((listed = idle.poll()) != null) {
+            if (listed.wakeIfWaiting()) {
+                return;
+            } // else it found work by itself after listing; try the next one
         }
     }
 
@@ -218,6 +229,7 @@ public final class WorkerPool implements AutoCloseable {
         busy.incrementAndGet();
     }
 
+    /** Called once per event by whoever answered it (the worker, or the watchdog for a timeout). */
     void workerIdle() {
         busy.decrementAndGet();
     }
@@ -281,6 +293,16 @@ public final class WorkerPool implements AutoCloseable {
             Worker fresh = newWorker(stuck.index(), (int) replaced.sum());
             workers.set(stuck.index(), fresh);
             fresh.start();
+            fresh.initialized().whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.atError()
+                            .setMessage("replacement worker's init failed; the pool runs with one worker less")
+                            .addKeyValue("function", functionName)
+                            .addKeyValue("worker", stuck.index())
+                            .setCause(failure)
+                            .log();
+                }
+            });
         } catch (RuntimeException e) {
             LOG.atError()
                     .setMessage("cannot replace worker; the pool runs with one worker less")

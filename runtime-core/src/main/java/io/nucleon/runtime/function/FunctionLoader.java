@@ -49,7 +49,6 @@ public final class FunctionLoader {
                     "spec.handler: class '" + handler + "' must be a public, concrete class");
         }
         try {
-            type.getDeclaredConstructor().trySetAccessible();
             if (!Modifier.isPublic(type.getDeclaredConstructor().getModifiers())) {
                 throw new NoSuchMethodException();
             }
