@@ -61,10 +61,15 @@ public class BlockingQueueHandOff {
         dispatched++;
     }
 
-    /** Waits for the events in flight, then stops the workers. */
+    /** Lets the events of the iteration complete, as the ring's side does. */
+    @TearDown(Level.Iteration)
+    public void drain() {
+        completed.awaitAtLeast(dispatched);
+    }
+
+    /** Stops the workers. */
     @TearDown(Level.Trial)
     public void stop() throws InterruptedException {
-        completed.awaitAtLeast(dispatched);
         for (Thread worker : workers) {
             worker.interrupt();
         }

@@ -2,16 +2,23 @@ package io.nucleon.runtime.dispatch;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Completed events, counted by the worker threads and read by the producer to bound the events in
  * flight. Padded on both sides so that the counter does not share a cache line with the producer's
  * fields.
+ *
+ * <p>Waiting gives up when no event completes for a while, so that a benchmark whose events are lost
+ * fails with a message instead of hanging until JMH's ten-minute iteration timeout.
  */
 final class CompletionCounter extends CompletionCounterRhsPadding {
 
     /** Spins before yielding; on a 2-core machine the workers need the CPU the producer would spin on. */
     private static final int SPINS_BEFORE_YIELD = 100;
+
+    /** How long the producer waits for any progress inside a measurement before it calls events lost. */
+    static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private static final VarHandle VALUE;
 
@@ -28,20 +35,52 @@ final class CompletionCounter extends CompletionCounterRhsPadding {
         VALUE.getAndAdd(this, 1L);
     }
 
+    /** @return events completed so far */
+    long get() {
+        return value;
+    }
+
     /**
-     * Waits, spinning then yielding, until at least {@code target} events have completed.
+     * Waits until at least {@code target} events have completed.
      *
      * @param target the count to wait for
+     * @throws IllegalStateException when no event completes for {@link #STALL_NANOS}
      */
     void awaitAtLeast(long target) {
+        if (value < target && !awaitAtLeast(target, STALL_NANOS)) {
+            throw new IllegalStateException("no event completed for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS)
+                    + " s while " + (target - value) + " more were awaited: events were lost");
+        }
+    }
+
+    /**
+     * Waits, spinning then yielding, until at least {@code target} events have completed or none has
+     * completed for {@code stallNanos}.
+     *
+     * @param target the count to wait for
+     * @param stallNanos how long to wait without progress
+     * @return whether {@code target} was reached
+     */
+    boolean awaitAtLeast(long target, long stallNanos) {
         int spins = 0;
-        while (value < target) {
+        long seen = value;
+        long lastProgressNanos = 0;
+        long current;
+        while ((current = value) < target) {
             if (++spins < SPINS_BEFORE_YIELD) {
                 Thread.onSpinWait();
-            } else {
-                Thread.yield();
+                continue;
+            }
+            Thread.yield();
+            long now = System.nanoTime();
+            if (current != seen || lastProgressNanos == 0) {
+                seen = current;
+                lastProgressNanos = now;
+            } else if (now - lastProgressNanos > stallNanos) {
+                return false;
             }
         }
+        return true;
     }
 }
 
