@@ -33,8 +33,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The least an HTTP server on Netty can do: answer every request with 200 "Hello, world", keeping the
- * connection alive. It is the ceiling the processor's HTTP trigger is compared against by {@code
+ * The least an HTTP server on Netty can do: answer every request with 200 "Hello, world!", keeping the
+ * connection alive. The body and content type are those the hello example answers, so that both servers
+ * send the same bytes. It is the ceiling the processor's HTTP trigger is compared against by {@code
  * benchmarks/wrk-compare.sh}, so it uses the same transport (epoll when available), the same thread
  * counts (one acceptor, one event loop per CPU) and the same socket options as the trigger.
  *
@@ -48,6 +49,7 @@ public final class RawNettyHelloServer {
 
     private static final String HOST = "127.0.0.1";
     private static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final String CONTENT_TYPE = "text/plain; charset=utf-8";
 
     private RawNettyHelloServer() {}
 
@@ -119,11 +121,11 @@ public final class RawNettyHelloServer {
         }
     }
 
-    /** Answers 200 "Hello, world" to every request; stateless, so one instance serves all connections. */
+    /** Answers 200 "Hello, world!" to every request; stateless, so one instance serves all connections. */
     @ChannelHandler.Sharable
     private static final class HelloHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private static final ByteBuf BODY = Unpooled.unreleasableBuffer(
-                Unpooled.directBuffer().writeBytes("Hello, world".getBytes(StandardCharsets.UTF_8)));
+                Unpooled.directBuffer().writeBytes("Hello, world!\n".getBytes(StandardCharsets.UTF_8)));
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
@@ -131,7 +133,7 @@ public final class RawNettyHelloServer {
             FullHttpResponse response =
                     new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, BODY.duplicate());
             response.headers()
-                    .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+                    .set(HttpHeaderNames.CONTENT_TYPE, CONTENT_TYPE)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, BODY.readableBytes());
             if (keepAlive) {
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);

@@ -46,6 +46,7 @@ public final class WorkerPool implements AutoCloseable {
     private final WorkerContext[] contexts;
     private final AtomicInteger busy = new AtomicInteger();
     private final LongAdder replaced = new LongAdder();
+    private final LongAdder contendedOffers = new LongAdder();
     private final List<TriggerMetrics> triggerMetrics = new ArrayList<>();
     private volatile boolean running;
 
@@ -184,6 +185,10 @@ public final class WorkerPool implements AutoCloseable {
                 .description("Workers replaced after an event timeout")
                 .tags(tags)
                 .register(registry);
+        FunctionCounter.builder("nucleon_worker_pool_contended_offers", contendedOffers, LongAdder::doubleValue)
+                .description("Ring hand-offs that had to wait for a descheduled consumer")
+                .tags(tags)
+                .register(registry);
     }
 
     // ---- data path ---------------------------------------------------------------------------------
@@ -200,7 +205,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     void publish(EventSlot slot) {
-        ready.offer(slot); // never full: the ring holds every slot at most once
+        SlotQueues.offer(ready, slot, contendedOffers); // holds every slot: waits, never drops
         Worker listed;
         while ((listed = idle.poll()) != null) {
             if (listed.wakeIfWaiting()) {
@@ -218,7 +223,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     void listIdle(Worker worker) {
-        idle.offer(worker);
+        SlotQueues.offer(idle, worker, contendedOffers);
     }
 
     boolean hasIdleWorker() {
@@ -235,7 +240,7 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     void recycle(EventSlot slot) {
-        free.offer(slot);
+        SlotQueues.offer(free, slot, contendedOffers);
     }
 
     /**
