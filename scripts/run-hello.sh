@@ -61,7 +61,7 @@ http_get "http://127.0.0.1:${port}/" "Nucleon"
 echo "==> curl http://127.0.0.1:${port}/"
 http_get "http://127.0.0.1:${port}/"
 echo "==> Handled events (from http://127.0.0.1:${admin_port}/metrics):"
-http_get "http://127.0.0.1:${admin_port}/metrics" | grep '^nuclio_processor_handled_events_total' | sed 's/^/    /'
+http_get "http://127.0.0.1:${admin_port}/metrics" | { grep '^nuclio_processor_handled_events_total' || true; } | sed 's/^/    /'
 
 if $serve; then
   echo "==> Serving on http://127.0.0.1:${port}/ — press Ctrl-C to stop"

@@ -148,13 +148,13 @@ public final class Response {
         /**
          * Sets the status code.
          *
-         * @param status an HTTP status code, 100-599
+         * @param status a final HTTP status code, 200-599 (1xx codes are the server's, not a function's)
          * @return this builder
-         * @throws IllegalArgumentException outside 100-599
+         * @throws IllegalArgumentException outside 200-599
          */
         public Builder status(int status) {
-            if (status < 100 || status > 599) {
-                throw new IllegalArgumentException("status must be 100-599, got " + status);
+            if (status < 200 || status > 599) {
+                throw new IllegalArgumentException("status must be 200-599, got " + status);
             }
             this.status = status;
             return this;
@@ -174,13 +174,29 @@ public final class Response {
         /**
          * Adds a header, replacing an earlier one of the same name.
          *
-         * @param name the header name
-         * @param value the header value
+         * @param name the header name: letters, digits and {@code !#$%&'*+-.^_`|~}
+         * @param value the header value, without line breaks
          * @return this builder
+         * @throws IllegalArgumentException when the name or value could not be sent as an HTTP header
          */
         public Builder header(String name, String value) {
-            headers.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (name.isEmpty() || !name.chars().allMatch(Builder::isTokenChar)) {
+                throw new IllegalArgumentException("invalid header name: '" + name + "'");
+            }
+            if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("header '" + name + "': value must not contain line breaks");
+            }
+            headers.put(name, value);
             return this;
+        }
+
+        private static boolean isTokenChar(int c) {
+            return (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         }
 
         /**

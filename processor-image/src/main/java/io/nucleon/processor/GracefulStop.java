@@ -19,10 +19,13 @@ final class GracefulStop {
                     .atInfo()
                     .setMessage("termination requested; draining")
                     .log();
-            processor.close();
-            flush(System.out);
-            flush(System.err);
-            Runtime.getRuntime().halt(0);
+            try {
+                processor.close();
+            } finally {
+                flush(System.out);
+                flush(System.err);
+                Runtime.getRuntime().halt(0);
+            }
         });
         Runtime.getRuntime().addShutdownHook(hook);
     }

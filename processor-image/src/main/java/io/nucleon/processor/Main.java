@@ -71,7 +71,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--drain-timeout",
-            defaultValue = "30s",
+            defaultValue = "25s",
             description = "How long shutdown waits for in-flight events (default: ${DEFAULT-VALUE}).")
     String drainTimeout;
 
@@ -97,6 +97,9 @@ public final class Main implements Callable<Integer> {
         try {
             function = FunctionConfigLoader.load(config);
             drain = Durations.parse(drainTimeout);
+            if (adminPort < -1 || adminPort > 65535) {
+                throw new IllegalArgumentException("--admin-port must be -1 (off), 0 (any) or 1-65535, got " + adminPort);
+            }
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("nucleon-processor: " + e.getMessage());
             return EXIT_INVALID_CONFIG;

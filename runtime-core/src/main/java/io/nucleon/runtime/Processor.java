@@ -90,9 +90,9 @@ public final class Processor implements AutoCloseable {
         function = FunctionLoader.load(config.spec().handler(), settings.classpath());
         createPools();
         createTriggers(chosen);
+        startAdmin(); // /live answers while a slow init (a model, a GPU) runs; /ready waits for READY
         pools.values().forEach(pool -> pool.start(settings.initTimeout()));
         startWatchdog();
-        startAdmin();
         for (Trigger trigger : triggers) {
             startTrigger(trigger);
         }
@@ -298,7 +298,7 @@ public final class Processor implements AutoCloseable {
 
     /** @return the worker pools by name */
     public Map<String, WorkerPool> pools() {
-        return Map.copyOf(pools);
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pools));
     }
 
     /** @return the admin port, or -1 when disabled */

@@ -45,6 +45,7 @@ public final class AdminServer implements AutoCloseable {
                 r -> Thread.ofPlatform().name("nucleon-admin").daemon(true).unstarted(r));
         server.setExecutor(executor);
         server.createContext("/live", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+        // The JDK server matches contexts by prefix; respond() answers 404 unless the path is exact.
         server.createContext("/ready", exchange -> {
             boolean isReady = ready.getAsBoolean();
             respond(exchange, isReady ? 200 : 503, "text/plain", isReady ? "ready\n" : "not ready\n");
@@ -66,9 +67,15 @@ public final class AdminServer implements AutoCloseable {
 
     private static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
         try (exchange) {
-            if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
+            String context = exchange.getHttpContext().getPath();
+            if (!context.equals("/") && !context.equals(exchange.getRequestURI().getPath())) {
+                status = 404;
+                contentType = "text/plain";
+                body = "not found: try /live, /ready, /metrics, /status\n";
+            } else if (!"GET".equals(exchange.getRequestMethod()) && !"HEAD".equals(exchange.getRequestMethod())) {
                 status = 405;
                 body = "method not allowed\n";
+                exchange.getResponseHeaders().set("Allow", "GET, HEAD");
             }
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", contentType);

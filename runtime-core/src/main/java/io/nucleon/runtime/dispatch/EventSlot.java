@@ -111,10 +111,21 @@ public final class EventSlot implements Event {
     }
 
     /**
-     * Lets go of the slot. The trigger calls this once after it has read the outcome; the worker side
-     * calls it once after handling. The last call recycles the slot.
+     * The trigger lets go of the slot: called exactly once per dispatched event, after the trigger has
+     * read the outcome (or knows it never will, e.g. its connection closed). The slot is recycled when
+     * the worker side has let go too.
      */
     public void release() {
+        pool.triggerReleased();
+        releaseShare();
+    }
+
+    /** The worker side lets go of the slot, once per event. */
+    void releaseByWorker() {
+        releaseShare();
+    }
+
+    private void releaseShare() {
         int remaining = (int) REF_COUNT.getAndAdd(this, -1) - 1;
         if (remaining == 0) {
             recycle();

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A thread with its own function instance that takes ready slots from its pool, one at a time.
  *
- * <p>When the ready queue is empty the worker spins briefly, then lists itself as idle and parks;
- * {@link WorkerPool#publish} unparks one listed worker. The listing happens before the last look at the
- * queue, so a publish can never slip between the look and the park unnoticed.
+ * <p>When the ready queue is empty the worker spins briefly (searching), then lists itself as idle and
+ * parks; {@link WorkerPool#publish} unparks one listed worker when no worker is searching. The listing
+ * happens before the last look at the queue, and the searching count drops before it, so a publish can
+ * never slip between the look and the park unnoticed.
  */
 final class Worker implements Runnable {
 
@@ -71,7 +72,10 @@ final class Worker implements Runnable {
         while (!retired && pool.isRunning()) {
             EventSlot slot = pool.poll();
             if (slot == null) {
-                idle();
+                slot = search();
+            }
+            if (slot == null) {
+                park();
             } else {
                 process(slot);
             }
@@ -82,7 +86,7 @@ final class Worker implements Runnable {
     private void process(EventSlot slot) {
         long queued = slot.stamp();
         if (EventSlot.phase(queued) != EventSlot.QUEUED) {
-            slot.release(); // answered while queued (no worker in time)
+            slot.releaseByWorker(); // answered while queued (no worker in time)
             return;
         }
         EventDispatcher dispatcher = slot.dispatcher();
@@ -90,11 +94,11 @@ final class Worker implements Runnable {
         long waited = now - slot.enqueuedNanos();
         if (waited > dispatcher.availabilityTimeoutNanos()) {
             slot.complete(queued, EventOutcome.NO_WORKER, null, null);
-            slot.release();
+            slot.releaseByWorker();
             return;
         }
         if (!slot.startRunning(queued)) {
-            slot.release();
+            slot.releaseByWorker();
             return;
         }
         TriggerMetrics metrics = dispatcher.metrics();
@@ -103,7 +107,7 @@ final class Worker implements Runnable {
         long running = EventSlot.runningStamp(queued);
         run(slot, dispatcher, running, now);
         metrics.recordDuration(pool.clock().nanoTime() - now);
-        slot.release();
+        slot.releaseByWorker();
     }
 
     private void run(EventSlot slot, EventDispatcher dispatcher, long runningStamp, long now) {
@@ -134,13 +138,28 @@ final class Worker implements Runnable {
         }
     }
 
-    private void idle() {
-        for (int i = 0; i < SPIN_TRIES; i++) {
-            if (pool.hasReady() || retired || !pool.isRunning()) {
-                return;
+    /**
+     * Spins briefly for work, counted as a searching worker: while one worker searches, publishers
+     * wake nobody, so a steady stream is taken by awake workers without a system call per event. The
+     * last searcher to find work wakes another worker if more is queued, so a slow event it is about to
+     * run can never hide work from a parked worker.
+     */
+    private EventSlot search() {
+        pool.searchStarted();
+        for (int i = 0; i < SPIN_TRIES && !retired && pool.isRunning(); i++) {
+            EventSlot slot = pool.poll();
+            if (slot != null) {
+                pool.searchFoundWork();
+                return slot;
             }
             Thread.onSpinWait();
         }
+        pool.searchEnded();
+        return null;
+    }
+
+    /** Lists this worker as idle and parks, after one last look (see the class comment). */
+    private void park() {
         state.set(WAITING);
         if (listedIdle.compareAndSet(false, true)) {
             pool.listIdle(this);
@@ -192,10 +211,9 @@ final class Worker implements Runnable {
         LockSupport.unpark(thread);
     }
 
+    /** Stops the worker; an event or init still running past the drain is interrupted. */
     void stop() {
-        if (!initialized.isDone()) {
-            thread.interrupt(); // a stuck init must not hold up shutdown
-        }
+        thread.interrupt();
         LockSupport.unpark(thread);
     }
 

@@ -45,8 +45,10 @@ public final class WorkerPool implements AutoCloseable {
     private final AtomicReferenceArray<Worker> workers;
     private final WorkerContext[] contexts;
     private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicInteger searching = new AtomicInteger();
     private final LongAdder replaced = new LongAdder();
     private final LongAdder contendedOffers = new LongAdder();
+    private final LongAdder triggerHeld = new LongAdder();
     private final List<TriggerMetrics> triggerMetrics = new ArrayList<>();
     private volatile boolean running;
 
@@ -205,12 +207,33 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     void publish(EventSlot slot) {
+        triggerHeld.increment();
         SlotQueues.offer(ready, slot, contendedOffers); // holds every slot: waits, never drops
+        if (searching.get() == 0) {
+            wakeOne();
+        } // else a searching worker takes it, or wakes another when it stops searching
+    }
+
+    private void wakeOne() {
         Worker listed;
         while ((listed = idle.poll()) != null) {
             if (listed.wakeIfWaiting()) {
                 return;
             } // else it found work by itself after listing; try the next one
+        }
+    }
+
+    void searchStarted() {
+        searching.incrementAndGet();
+    }
+
+    void searchEnded() {
+        searching.decrementAndGet();
+    }
+
+    void searchFoundWork() {
+        if (searching.decrementAndGet() == 0 && hasReady()) {
+            wakeOne();
         }
     }
 
@@ -320,9 +343,24 @@ public final class WorkerPool implements AutoCloseable {
 
     // ---- lifecycle and state ------------------------------------------------------------------------
 
-    /** @return events published or running and not yet released by both sides */
+    /**
+     * Events dispatched and not yet released by their trigger: queued, running, or answered but not yet
+     * written back. Shutdown drains until this is 0. (A worker stuck past its timeout holds its slot
+     * longer, but its event was answered and released by the trigger, so it does not count.)
+     *
+     * @return the number of events the triggers still hold
+     */
     public int inFlight() {
-        return slots.length - free.size();
+        return (int) triggerHeld.sum();
+    }
+
+    /** @return slots on the free list (approximate while events flow) */
+    int freeSlots() {
+        return free.size();
+    }
+
+    void triggerReleased() {
+        triggerHeld.decrement();
     }
 
     /** @return the pool's name */
@@ -370,25 +408,27 @@ public final class WorkerPool implements AutoCloseable {
                 worker.stop();
             }
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (int i = 0; i < numWorkers; i++) {
-            joinQuietly(workers.get(i));
+            joinQuietly(workers.get(i), deadline);
         }
         EventSlot leftover;
         while ((leftover = ready.poll()) != null) {
             long stamp = leftover.stamp();
             leftover.complete(stamp, EventOutcome.NO_WORKER, null, null);
-            leftover.release();
+            leftover.releaseByWorker();
         }
     }
 
-    private void joinQuietly(Worker worker) {
+    private void joinQuietly(Worker worker, long deadlineNanos) {
         if (worker == null) {
             return;
         }
         try {
-            if (!worker.join(5_000)) {
+            long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
+            if (!worker.join(millis)) {
                 LOG.atWarn()
-                        .setMessage("worker did not stop within 5 s")
+                        .setMessage("worker did not stop within 5 s of the pool closing; leaving it")
                         .addKeyValue("thread", worker.threadName())
                         .log();
             }

@@ -73,7 +73,8 @@ final class PoolHarness implements AutoCloseable {
     }
 
     void awaitIdle() {
-        Await.await(() -> pool.inFlight() == 0, "every slot back on the free list");
+        Await.await(
+                () -> pool.inFlight() == 0 && pool.freeSlots() == pool.ringSize(), "every slot back on the free list");
     }
 
     @Override

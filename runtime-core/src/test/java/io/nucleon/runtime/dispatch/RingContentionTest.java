@@ -67,7 +67,10 @@ class RingContentionTest {
                 }
             }
             Await.await(() -> answered.get() == EVENTS, Duration.ofSeconds(10), "every event answered");
-            Await.await(() -> pool.inFlight() == 0, Duration.ofSeconds(5), "every slot back on the free list");
+            Await.await(
+                    () -> pool.inFlight() == 0 && pool.freeSlots() == pool.ringSize(),
+                    Duration.ofSeconds(5),
+                    "every slot back on the free list");
         } finally {
             pool.close();
         }

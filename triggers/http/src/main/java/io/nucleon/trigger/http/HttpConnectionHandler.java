@@ -1,34 +1,56 @@
 package io.nucleon.trigger.http;
 
-import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.nucleon.runtime.dispatch.EventCompletion;
 import io.nucleon.runtime.dispatch.EventSlot;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One connection's requests: each is dispatched to the worker pool as soon as it is decoded, so
  * pipelined requests run in parallel; answers are written strictly in request order.
  *
  * <p>{@link #onComplete} runs on a worker thread and only schedules {@link #run()} on this channel's
- * event loop, which writes every answered request at the head of the queue. The queue is touched only
- * on the event loop.
+ * event loop, which writes every answered request at the head of the queue. The queue and the flags
+ * are touched only on the event loop.
+ *
+ * <p>After a request that ends the connection ({@code Connection: close}, a 400 or 413), later
+ * pipelined requests are neither run nor answered (RFC 9112 section 9.6).
  */
 final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implements EventCompletion, Runnable {
+
+    /** Fired by {@link BodySizeLimit} in place of a request whose body is over the limit. */
+    static final Object REQUEST_TOO_LARGE = new Object();
+
+    /** Fired by {@link HttpTrigger#stopAccepting()} on every connection. */
+    static final Object DRAIN = new Object();
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpConnectionHandler.class);
+    private static final int LINGER_SECONDS = 2;
 
     private final HttpTrigger trigger;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(8);
     private ChannelHandlerContext ctx;
-    private boolean closing;
+    private boolean readClosed; // a request ended the connection: take no more
+    private boolean closing; // the last answer is written: write nothing more
 
     HttpConnectionHandler(HttpTrigger trigger) {
         this.trigger = trigger;
@@ -39,13 +61,26 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         this.ctx = ctx;
     }
 
+    /** @return whether no request of this connection awaits its answer (event loop only) */
+    boolean isIdle() {
+        return pending.isEmpty();
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg == REQUEST_TOO_LARGE) {
+            trigger.metrics().tooLarge();
+            endWith(HttpResponses.text(
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "request body is larger than maxRequestBodySize ("
+                            + trigger.config().maxRequestBodySize() + " bytes)"));
+            return;
+        }
         if (!(msg instanceof FullHttpRequest request)) {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (closing) {
+        if (readClosed) {
             request.release();
             return;
         }
@@ -53,23 +88,29 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         if (decoded.isFailure()) {
             request.release();
             trigger.metrics().badRequest();
-            answerNow(badRequest(decoded.cause()), false);
+            endWith(badRequest(decoded.cause()));
             return;
         }
         if (trigger.isDraining()) {
             request.release();
-            answerNow(HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"), false);
+            endWith(HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"));
             return;
         }
+        dispatch(request);
+    }
+
+    private void dispatch(FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         EventSlot slot = trigger.dispatcher().dispatch(HttpEventAdapter.INSTANCE, request, this);
         if (slot == null) {
             request.release();
             answerNow(HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "event ring is full"), keepAlive);
-            return;
+        } else {
+            pending.add(slot);
         }
-        pending.add(slot);
-        if (pending.size() >= trigger.config().maxPipelinedRequests()) {
+        if (!keepAlive) {
+            stopReading();
+        } else if (pending.size() >= trigger.config().maxPipelinedRequests()) {
             ctx.channel().config().setAutoRead(false);
         }
     }
@@ -77,6 +118,17 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private static FullHttpResponse badRequest(Throwable cause) {
         String reason = cause instanceof TooLongFrameException ? cause.getMessage() : "malformed HTTP request";
         return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, reason);
+    }
+
+    /** Answers in turn, then closes; later requests on this connection are dropped. */
+    private void endWith(FullHttpResponse response) {
+        stopReading();
+        answerNow(response, false);
+    }
+
+    private void stopReading() {
+        readClosed = true;
+        ctx.channel().config().setAutoRead(false);
     }
 
     private void answerNow(FullHttpResponse response, boolean keepAlive) {
@@ -91,7 +143,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
         try {
             ctx.executor().execute(this);
         } catch (RejectedExecutionException closed) {
-            slot.release(); // the event loop is gone (shutdown after the drain timeout): nobody to answer
+            // The event loop is gone (shutdown after the drain timeout); channelInactive released the slot.
         }
     }
 
@@ -110,13 +162,13 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
             } else {
                 pending.poll();
                 FullHttpResponse response = (FullHttpResponse) head;
-                wrote |= write(response, HttpUtil.isKeepAlive(response));
+                wrote |= write(response, HttpUtil.isKeepAlive(response), HttpVersion.HTTP_1_1);
             }
         }
-        if (wrote) {
+        if (wrote && !closing) {
             ctx.flush();
         }
-        if (!closing
+        if (!readClosed
                 && !ctx.channel().config().isAutoRead()
                 && pending.size() < trigger.config().maxPipelinedRequests()) {
             ctx.channel().config().setAutoRead(true);
@@ -129,40 +181,105 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
                 return false;
             }
             FullHttpRequest request = (FullHttpRequest) slot.attachment();
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
-            FullHttpResponse response = trigger.responses().of(slot, trigger.availabilityTimeoutMs());
-            return write(response, keepAlive);
+            return write(answer(slot), HttpUtil.isKeepAlive(request), request.protocolVersion());
         } finally {
             slot.release();
         }
     }
 
-    private boolean write(FullHttpResponse response, boolean keepAlive) {
+    /** The function's answer, or a 500 when it cannot be sent as it is (e.g. a line break in a header). */
+    private FullHttpResponse answer(EventSlot slot) {
+        try {
+            return trigger.responses().of(slot, trigger.availabilityTimeoutMs());
+        } catch (RuntimeException invalid) {
+            trigger.metrics().invalidResponse();
+            return HttpResponses.text(
+                    HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                    "function '" + trigger.functionName() + "' returned a response that cannot be sent: "
+                            + HttpResponses.oneLine(invalid));
+        }
+    }
+
+    private boolean write(FullHttpResponse response, boolean keepAlive, HttpVersion requestVersion) {
         if (closing || !ctx.channel().isActive()) {
             response.release();
             return false;
         }
-        boolean stayOpen = keepAlive && !trigger.isDraining();
+        // While draining, the connection closes after its last pending answer, not before it.
+        boolean last = pending.isEmpty();
+        boolean stayOpen = keepAlive && !(last && (readClosed || trigger.isDraining()));
         HttpUtil.setKeepAlive(response, stayOpen);
+        if (stayOpen && !requestVersion.isKeepAliveDefault()) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE); // HTTP/1.0 clients
+        }
         if (stayOpen) {
             ctx.write(response, ctx.voidPromise());
-        } else {
-            closing = true;
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return true;
         }
+        closing = true;
+        readClosed = true;
+        ctx.writeAndFlush(response).addListener(this::lingeringClose);
         return true;
+    }
+
+    /**
+     * Closes after the last answer without losing it: closing a socket with unread input (the rest of
+     * a refused body, requests pipelined after a close) makes the kernel send a reset, which can
+     * destroy answers the client has not read yet. So: stop sending, read and discard until the client
+     * closes, or close anyway after {@value #LINGER_SECONDS} s.
+     */
+    private void lingeringClose(Future<? super Void> written) {
+        Channel channel = ctx.channel();
+        if (!written.isSuccess() || !(channel instanceof DuplexChannel duplex) || !channel.isActive()) {
+            channel.close();
+            return;
+        }
+        duplex.shutdownOutput().addListener(shutdown -> {
+            channel.config().setAutoRead(true); // channelRead drops everything now (readClosed)
+            channel.eventLoop().schedule(() -> channel.close(), LINGER_SECONDS, TimeUnit.SECONDS);
+        });
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event == DRAIN) {
+            if (pending.isEmpty()) {
+                readClosed = true;
+                closing = true;
+                ctx.close(); // idle keep-alive connection: a client retries elsewhere
+            }
+            return;
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         closing = true;
-        run(); // releases what is answered; the rest is released as workers finish
+        readClosed = true;
+        Object head;
+        while ((head = pending.poll()) != null) { // the trigger's share of every slot, answered or not
+            if (head instanceof EventSlot slot) {
+                slot.release();
+            } else {
+                ReferenceCountUtil.release(head);
+            }
+        }
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         trigger.metrics().connectionError();
+        if (cause instanceof IOException) {
+            LOG.atDebug().setMessage("connection error").setCause(cause).log();
+        } else {
+            LOG.atWarn()
+                    .setMessage("closing connection after an unexpected error")
+                    .addKeyValue("trigger", trigger.name())
+                    .addKeyValue("error", String.valueOf(cause))
+                    .log();
+        }
         ctx.close();
     }
 }

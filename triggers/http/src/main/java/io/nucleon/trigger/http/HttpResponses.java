@@ -49,7 +49,7 @@ final class HttpResponses {
         FullHttpResponse http = new DefaultFullHttpResponse(
                 HttpVersion.HTTP_1_1,
                 HttpResponseStatus.valueOf(response.status()),
-                Unpooled.wrappedBuffer(response.body()));
+                Unpooled.wrappedBuffer(response.body().duplicate().rewind())); // whatever its position
         HttpHeaders headers = http.headers();
         headers.set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
         Map<String, String> extra = response.headers();
@@ -69,6 +69,10 @@ final class HttpResponses {
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         return http;
+    }
+
+    static String oneLine(Throwable error) {
+        return shortMessage(error);
     }
 
     private static String shortMessage(Throwable error) {

@@ -96,6 +96,8 @@ public final class HttpTrigger implements Trigger {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
+        // Idle keep-alive connections close now; busy ones after their last answer.
+        connections.forEach(channel -> channel.pipeline().fireUserEventTriggered(HttpConnectionHandler.DRAIN));
     }
 
     @Override
@@ -156,6 +158,10 @@ public final class HttpTrigger implements Trigger {
 
     EventDispatcher dispatcher() {
         return context.dispatcher();
+    }
+
+    String functionName() {
+        return context.functionName();
     }
 
     long availabilityTimeoutMs() {

@@ -35,6 +35,11 @@ public record HttpTriggerConfig(
     public static final int DEFAULT_MAX_HEADER_SIZE = 8192;
     /** Default {@code maxPipelinedRequests}: {@value}. */
     public static final int DEFAULT_MAX_PIPELINED_REQUESTS = 64;
+    /**
+     * The codec's own limit of decoded, unanswered requests per connection. Reading pauses at {@code
+     * maxPipelinedRequests}, but what one read already holds is still decoded, hence the head room.
+     */
+    static final int MAX_PIPELINE_DEPTH = 1024;
 
     /** Attributes read here, plus Nuclio's {@code ingresses} and {@code serviceType}, which only the Kubernetes platform uses. */
     static final List<String> ATTRIBUTES = List.of(
@@ -64,7 +69,7 @@ public record HttpTriggerConfig(
                         "maxRequestBodySize", DEFAULT_MAX_REQUEST_BODY_SIZE, 0, Integer.MAX_VALUE - 8),
                 attributes.integer("maxInitialLineLength", DEFAULT_MAX_INITIAL_LINE_LENGTH, 64, 1 << 20),
                 attributes.integer("maxHeaderSize", DEFAULT_MAX_HEADER_SIZE, 256, 1 << 20),
-                attributes.integer("maxPipelinedRequests", DEFAULT_MAX_PIPELINED_REQUESTS, 1, 1 << 16),
+                attributes.integer("maxPipelinedRequests", DEFAULT_MAX_PIPELINED_REQUESTS, 1, 256),
                 attributes.integer("eventLoopThreads", 0, 0, 1024));
     }
 }

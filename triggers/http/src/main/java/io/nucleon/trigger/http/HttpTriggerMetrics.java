@@ -12,6 +12,7 @@ final class HttpTriggerMetrics {
     private final Counter badRequests;
     private final Counter tooLarge;
     private final Counter connectionErrors;
+    private final Counter invalidResponses;
     private final AtomicInteger openConnections = new AtomicInteger();
 
     HttpTriggerMetrics(MeterRegistry registry, Tags tags) {
@@ -19,6 +20,10 @@ final class HttpTriggerMetrics {
         this.tooLarge = rejected(registry, tags, "too_large");
         this.connectionErrors =
                 Counter.builder("nucleon_http_connection_errors").tags(tags).register(registry);
+        this.invalidResponses = Counter.builder("nucleon_http_invalid_responses")
+                .description("Function responses that could not be sent as HTTP (answered 500)")
+                .tags(tags)
+                .register(registry);
         Gauge.builder("nucleon_http_open_connections", openConnections, AtomicInteger::get)
                 .tags(tags)
                 .register(registry);
@@ -36,6 +41,10 @@ final class HttpTriggerMetrics {
 
     void tooLarge() {
         tooLarge.increment();
+    }
+
+    void invalidResponse() {
+        invalidResponses.increment();
     }
 
     void connectionError() {

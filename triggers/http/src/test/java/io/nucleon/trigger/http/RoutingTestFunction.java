@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <ul>
  *   <li>{@code /echo} - 200 with the request body and method, path and query in headers
+ *   <li>{@code /badtype} - a response whose content type cannot be sent
  *   <li>{@code /fail} - throws
  *   <li>{@code /sleep?ms=N} - sleeps N ms, then 200 "slept"
  *   <li>{@code /block} - waits until {@link #UNBLOCK} opens (or 30 s), then 200 "unblocked"
@@ -33,6 +34,11 @@ public final class RoutingTestFunction implements Function {
                         .header("X-Query", event.query())
                         .header("X-Worker", Integer.toString(context.workerId()))
                         .header("X-Trigger", context.triggerName())
+                        .build();
+            case "/badtype" ->
+                Response.builder()
+                        .contentType("text/plain\r\nX-Injected: yes")
+                        .body("x")
                         .build();
             case "/fail" -> throw new IllegalStateException("boom\nsecond line must not reach the client");
             case "/sleep" -> {
