@@ -98,7 +98,8 @@ public final class Main implements Callable<Integer> {
             function = FunctionConfigLoader.load(config);
             drain = Durations.parse(drainTimeout);
             if (adminPort < -1 || adminPort > 65535) {
-                throw new IllegalArgumentException("--admin-port must be -1 (off), 0 (any) or 1-65535, got " + adminPort);
+                throw new IllegalArgumentException(
+                        "--admin-port must be -1 (off), 0 (any) or 1-65535, got " + adminPort);
             }
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("nucleon-processor: " + e.getMessage());
