@@ -121,6 +121,9 @@ public final class HttpTrigger implements Trigger {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
+        // Connections close by themselves after their last answer (lingering close, at most 2 s);
+        // closing them now could cut off answers still in Netty's outbound buffers.
+        connections.newCloseFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         shutdown(acceptors);
         shutdown(eventLoops);
