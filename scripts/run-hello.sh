@@ -12,7 +12,9 @@ port="${HELLO_PORT:-8080}"
 admin_port="${HELLO_ADMIN_PORT:-8082}"
 
 echo "==> Building the processor and the hello example (first run downloads dependencies)"
-mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package -pl processor-image -am
+# (sed strips the colour codes that Maven 3.8 prints even in batch mode)
+mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests package -pl processor-image -am 2>&1 \
+  | sed 's/\x1b\[[0-9;]*m//g'
 
 mkdir -p target
 config="target/hello-function.yaml"
