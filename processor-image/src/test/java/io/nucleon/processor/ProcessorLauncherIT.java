@@ -101,12 +101,7 @@ class ProcessorLauncherIT {
                       kind: htp
                 """);
 
-        ProcessorProcess.Result result = ProcessorProcess.run(workDir, "--config", config.toString());
-
-        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
-        assertThat(result.stderr().strip())
-                .isEqualTo("nucleon-processor: " + config
-                        + " line 7: spec.triggers.web.kind: unknown trigger kind 'htp' (available: http)");
+        assertRejected(config, " line 7: spec.triggers.web.kind: unknown trigger kind 'htp' (available: http)");
     }
 
     @Test
@@ -118,11 +113,7 @@ class ProcessorLauncherIT {
                   runtime: java
                 """);
 
-        ProcessorProcess.Result result = ProcessorProcess.run(workDir, "--config", config.toString());
-
-        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
-        assertThat(result.stderr().strip())
-                .isEqualTo("nucleon-processor: " + config + " line 3: spec.handler: is required");
+        assertRejected(config, " line 3: spec.handler: is required");
     }
 
     @Test
@@ -138,12 +129,7 @@ class ProcessorLauncherIT {
                       numWorkers: lots
                 """);
 
-        ProcessorProcess.Result result = ProcessorProcess.run(workDir, "--config", config.toString());
-
-        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
-        assertThat(result.stderr().strip())
-                .isEqualTo("nucleon-processor: " + config
-                        + " line 8: spec.triggers.web.numWorkers: must be an integer from 1 to 1024, got 'lots'");
+        assertRejected(config, " line 8: spec.triggers.web.numWorkers: must be an integer from 1 to 1024, got 'lots'");
     }
 
     @Test
@@ -196,6 +182,15 @@ class ProcessorLauncherIT {
             assertThat(result.exitCode()).isEqualTo(Main.EXIT_CANNOT_START);
             assertThat(result.stderr()).contains("trigger 'web': cannot listen on 127.0.0.1:" + taken.getLocalPort());
         }
+    }
+
+    /** The launcher exits with 2 and says exactly one line: the file, then {@code problem}. */
+    private void assertRejected(Path config, String problem) throws Exception {
+        ProcessorProcess.Result result = ProcessorProcess.run(workDir, "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
+        assertThat(result.stderr().strip()).isEqualTo("nucleon-processor: " + config + problem);
+        assertThat(result.stdout()).isEmpty();
     }
 
     private Path copyHelloConfig(int port) throws Exception {
