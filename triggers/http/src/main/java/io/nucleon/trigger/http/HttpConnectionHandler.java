@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
-import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -13,6 +12,8 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.nucleon.runtime.dispatch.EventCompletion;
@@ -116,8 +117,14 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private static FullHttpResponse badRequest(Throwable cause) {
-        String reason = cause instanceof TooLongFrameException ? cause.getMessage() : "malformed HTTP request";
-        return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, reason);
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponses.text(HttpResponseStatus.REQUEST_URI_TOO_LONG, "request line too long");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponses.text(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "request header fields too large");
+        }
+        return HttpResponses.text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request");
     }
 
     /** Answers in turn, then closes; later requests on this connection are dropped. */

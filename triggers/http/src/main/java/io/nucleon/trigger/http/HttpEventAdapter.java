@@ -5,8 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.nucleon.runtime.dispatch.EventAdapter;
 import java.nio.ByteBuffer;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** Reads event fields straight out of Netty's request: the body is a view over its buffer. */
 enum HttpEventAdapter implements EventAdapter<FullHttpRequest> {
@@ -35,7 +35,7 @@ enum HttpEventAdapter implements EventAdapter<FullHttpRequest> {
 
     @Override
     public Map<String, String> headers(FullHttpRequest request) {
-        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER); // like header(name)
         request.headers().forEach(entry -> headers.putIfAbsent(entry.getKey(), entry.getValue()));
         return Collections.unmodifiableMap(headers);
     }

@@ -50,12 +50,22 @@ class HttpTriggerTest {
     }
 
     @Test
-    void shouldAnswer400ToAnOverlongRequestLine() throws Exception {
+    void shouldAnswer414ToAnOverlongRequestLine() throws Exception {
         try (RunningProcessor running = RunningProcessor.start("", "        maxInitialLineLength: 128", "10s");
                 RawHttp raw = new RawHttp(running.port())) {
             raw.send(RawHttp.get("/echo?" + "x".repeat(500)));
 
-            assertThat(raw.read().status()).isEqualTo(400);
+            assertThat(raw.read().status()).isEqualTo(414);
+        }
+    }
+
+    @Test
+    void shouldAnswer431ToOversizedHeaders() throws Exception {
+        try (RunningProcessor running = RunningProcessor.start("", "        maxHeaderSize: 512", "10s");
+                RawHttp raw = new RawHttp(running.port())) {
+            raw.send("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + "y".repeat(2000) + "\r\n\r\n");
+
+            assertThat(raw.read().status()).isEqualTo(431);
         }
     }
 
