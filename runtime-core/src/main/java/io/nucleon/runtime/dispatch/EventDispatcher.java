@@ -68,11 +68,6 @@ public final class EventDispatcher {
         return triggerName;
     }
 
-    /** @return the number of workers that can run this trigger's events */
-    public int numWorkers() {
-        return pool.numWorkers();
-    }
-
     /** @return this trigger's counters */
     public TriggerMetrics metrics() {
         return metrics;

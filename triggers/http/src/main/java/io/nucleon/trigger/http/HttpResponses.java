@@ -32,7 +32,7 @@ final class HttpResponses {
             case FUNCTION_ERROR ->
                 text(
                         HttpResponseStatus.INTERNAL_SERVER_ERROR,
-                        "function '" + functionName + "' failed: " + shortMessage(slot.error()));
+                        "function '" + functionName + "' failed: " + oneLine(slot.error()));
             case TIMEOUT ->
                 text(
                         HttpResponseStatus.GATEWAY_TIMEOUT,
@@ -71,11 +71,8 @@ final class HttpResponses {
         return http;
     }
 
+    /** The exception's type and first message line, at most {@value #MAX_ERROR_MESSAGE} characters. */
     static String oneLine(Throwable error) {
-        return shortMessage(error);
-    }
-
-    private static String shortMessage(Throwable error) {
         String message = error.getMessage();
         String text = error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
         int newline = text.indexOf('\n');
