@@ -45,7 +45,9 @@ public class BlockingQueueHandOff {
                     .name("abq-worker-" + i)
                     .daemon(true)
                     .start(new QueueWorker(
-                            queue, completed, new FixedContext(new FunctionLogger(NoOpFunction.NAME, i), i)));
+                            queue,
+                            completed,
+                            new WorkerContext(new FunctionLogger(NoOpFunction.NAME, i), i, NoOpFunction.NAME)));
         }
     }
 
@@ -82,10 +84,10 @@ public class BlockingQueueHandOff {
     private static final class QueueWorker implements Runnable {
         private final BlockingQueue<FixedEvent> queue;
         private final CompletionCounter completed;
-        private final FixedContext context;
+        private final WorkerContext context;
         private final Function function = new NoOpFunction();
 
-        QueueWorker(BlockingQueue<FixedEvent> queue, CompletionCounter completed, FixedContext context) {
+        QueueWorker(BlockingQueue<FixedEvent> queue, CompletionCounter completed, WorkerContext context) {
             this.queue = queue;
             this.completed = completed;
             this.context = context;
