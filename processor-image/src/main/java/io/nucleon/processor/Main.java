@@ -71,7 +71,7 @@ public final class Main implements Callable<Integer> {
 
     @Option(
             names = "--drain-timeout",
-            defaultValue = "25s",
+            defaultValue = "20s",
             description = "How long shutdown waits for in-flight events (default: ${DEFAULT-VALUE}).")
     String drainTimeout;
 

@@ -29,8 +29,8 @@ public record ProcessorSettings(
     /** Default admin port: {@value} (Nuclio's health-check port). */
     public static final int DEFAULT_ADMIN_PORT = 8082;
 
-    /** Default drain timeout on shutdown: under Kubernetes' default 30 s grace period, with room to close. */
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(25);
+    /** Default drain timeout: with closing (at most ~10 s more) it stays under Kubernetes' 30 s grace period. */
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
     /** Default time allowed for all workers' init. */
     public static final Duration DEFAULT_INIT_TIMEOUT = Duration.ofSeconds(60);

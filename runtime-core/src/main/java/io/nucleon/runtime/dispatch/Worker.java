@@ -71,7 +71,9 @@ final class Worker implements Runnable {
         }
         while (!retired && pool.isRunning()) {
             EventSlot slot = pool.poll();
-            if (slot == null) {
+            if (slot != null) {
+                pool.tookWork(); // more queued and nobody searching: get a parked worker going too
+            } else {
                 slot = search();
             }
             if (slot == null) {
@@ -149,7 +151,7 @@ final class Worker implements Runnable {
         for (int i = 0; i < SPIN_TRIES && !retired && pool.isRunning(); i++) {
             EventSlot slot = pool.poll();
             if (slot != null) {
-                pool.searchFoundWork();
+                pool.searchEnded(); // and wakes another worker if more is queued
                 return slot;
             }
             Thread.onSpinWait();

@@ -228,11 +228,18 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     void searchEnded() {
-        searching.decrementAndGet();
+        if (searching.decrementAndGet() == 0 && hasReady()) {
+            wakeOne(); // published while this worker still counted as searching
+        }
     }
 
-    void searchFoundWork() {
-        if (searching.decrementAndGet() == 0 && hasReady()) {
+    /**
+     * A worker took an event without searching. Events published while some worker searched woke
+     * nobody; each worker that takes one passes the wake on while more are queued, so a burst reaches
+     * every parked worker, not only the first.
+     */
+    void tookWork() {
+        if (searching.get() == 0 && hasReady()) {
             wakeOne();
         }
     }

@@ -24,11 +24,23 @@ final class BodySizeLimit extends HttpObjectAggregator {
     @Override
     protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
         Object answer = super.newContinueResponse(start, maxContentLength, pipeline);
-        if (answer instanceof FullHttpResponse response && response.status().code() == 100 && connection.isIdle()) {
+        if (answer == null) {
+            return null;
+        }
+        int status = ((FullHttpResponse) answer).status().code();
+        if (status == 100 && connection.isIdle()) {
             return answer; // nothing is pending, so "100 Continue" cannot overtake an answer
         }
-        // A 413/417 or an out-of-turn 100: let the body come and be judged (and answered) in order.
         ReferenceCountUtil.release(answer);
+        // Answer in turn instead. For 413/417 Netty has already reset the decoder (the body will not
+        // be read as a body), so the connection ends after that answer.
+        Object marker =
+                switch (status) {
+                    case 100 -> HttpConnectionHandler.CONTINUE;
+                    case 413 -> HttpConnectionHandler.REQUEST_TOO_LARGE;
+                    default -> HttpConnectionHandler.EXPECTATION_FAILED;
+                };
+        pipeline.context(this).fireChannelRead(marker);
         return null;
     }
 

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -41,6 +43,12 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     /** Fired by {@link BodySizeLimit} in place of a request whose body is over the limit. */
     static final Object REQUEST_TOO_LARGE = new Object();
 
+    /** Fired by {@link BodySizeLimit} for an {@code Expect} other than {@code 100-continue}. */
+    static final Object EXPECTATION_FAILED = new Object();
+
+    /** Fired by {@link BodySizeLimit} when "100 Continue" must wait for earlier answers. */
+    static final Object CONTINUE = new Object();
+
     /** Fired by {@link HttpTrigger#stopAccepting()} on every connection. */
     static final Object DRAIN = new Object();
 
@@ -64,17 +72,13 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     /** @return whether no request of this connection awaits its answer (event loop only) */
     boolean isIdle() {
-        return pending.isEmpty();
+        return pending.isEmpty() && !readClosed;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg == REQUEST_TOO_LARGE) {
-            trigger.metrics().tooLarge();
-            endWith(HttpResponses.text(
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                    "request body is larger than maxRequestBodySize ("
-                            + trigger.config().maxRequestBodySize() + " bytes)"));
+        if (msg == REQUEST_TOO_LARGE || msg == EXPECTATION_FAILED || msg == CONTINUE) {
+            answerInTurn(msg);
             return;
         }
         if (!(msg instanceof FullHttpRequest request)) {
@@ -113,6 +117,26 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
             stopReading();
         } else if (pending.size() >= trigger.config().maxPipelinedRequests()) {
             ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    private void answerInTurn(Object marker) {
+        if (readClosed) {
+            return; // the connection is ending; this request will not be answered
+        }
+        if (marker == CONTINUE) {
+            pending.add(CONTINUE);
+            run();
+        } else if (marker == REQUEST_TOO_LARGE) {
+            trigger.metrics().tooLarge();
+            endWith(HttpResponses.text(
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    "request body is larger than maxRequestBodySize ("
+                            + trigger.config().maxRequestBodySize() + " bytes)"));
+        } else {
+            trigger.metrics().badRequest();
+            endWith(HttpResponses.text(
+                    HttpResponseStatus.EXPECTATION_FAILED, "only 'Expect: 100-continue' is supported"));
         }
     }
 
@@ -166,6 +190,14 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
                 }
                 pending.poll();
                 wrote |= write(slot);
+            } else if (head == CONTINUE) {
+                pending.poll();
+                if (!closing && ctx.channel().isActive()) { // interim: leaves the connection as it is
+                    ctx.write(
+                            new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE),
+                            ctx.voidPromise());
+                    wrote = true;
+                }
             } else {
                 pending.poll();
                 FullHttpResponse response = (FullHttpResponse) head;
@@ -250,7 +282,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == DRAIN) {
-            if (pending.isEmpty()) {
+            if (pending.isEmpty() && !closing) { // a lingering close finishes by itself
                 readClosed = true;
                 closing = true;
                 ctx.close(); // idle keep-alive connection: a client retries elsewhere
@@ -277,8 +309,17 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (readClosed) {
+            // The connection is already ending (after a 400/413/417, Connection: close or drain); what the
+            // decoder makes of the rest of the input does not matter, and the last answer must still go out.
+            LOG.atDebug()
+                    .setMessage("ignoring input on a closing connection")
+                    .setCause(cause)
+                    .log();
+            return;
+        }
         trigger.metrics().connectionError();
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             LOG.atDebug().setMessage("connection error").setCause(cause).log();
         } else {
             LOG.atWarn()

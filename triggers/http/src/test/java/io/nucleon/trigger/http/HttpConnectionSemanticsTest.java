@@ -71,6 +71,34 @@ class HttpConnectionSemanticsTest {
     }
 
     @Test
+    void shouldAnswer417ToAnUnsupportedExpectationAndClose() throws Exception {
+        try (RunningProcessor running = RunningProcessor.start("", "", "10s");
+                RawHttp raw = new RawHttp(running.port())) {
+            raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nContent-Length: 5\r\n\r\nhello"
+                    + RawHttp.get("/echo?after"));
+
+            assertThat(raw.read().status()).isEqualTo(417);
+            assertThat(raw.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldSend100ContinueInTurnBehindAPendingAnswer() throws Exception {
+        try (RunningProcessor running = RunningProcessor.start("      numWorkers: 2", "", "10s");
+                RawHttp raw = new RawHttp(running.port())) {
+            raw.send(RawHttp.get("/sleep?ms=300")
+                    + "POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n");
+
+            assertThat(raw.read().body()).isEqualTo("slept");
+            assertThat(raw.read().status()).isEqualTo(100);
+            raw.send("hello");
+            RawHttp.Answer echoed = raw.read();
+            assertThat(echoed.status()).isEqualTo(200);
+            assertThat(echoed.body()).isEqualTo("hello");
+        }
+    }
+
+    @Test
     void shouldTellHttp10KeepAliveClientsThatTheConnectionStaysOpen() throws Exception {
         try (RunningProcessor running = RunningProcessor.start("", "", "10s");
                 RawHttp raw = new RawHttp(running.port())) {
