@@ -239,7 +239,7 @@ public final class WorkerPool implements AutoCloseable {
      * every parked worker, not only the first.
      */
     void tookWork() {
-        if (searching.get() == 0 && hasReady()) {
+        if (numWorkers > 1 && searching.get() == 0 && hasReady() && !idle.isEmpty()) {
             wakeOne();
         }
     }
