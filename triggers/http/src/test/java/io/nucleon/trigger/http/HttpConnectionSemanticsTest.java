@@ -63,7 +63,8 @@ class HttpConnectionSemanticsTest {
 
             assertThat(answer.headers()).contains("X-Query: first");
             assertThat(raw.closedByServer()).isTrue();
-            assertThat(running.processor.pools().get("web").inFlight()).isZero();
+            HttpTriggerTest.await(
+                    () -> running.processor.pools().get("web").inFlight() == 0, java.time.Duration.ofSeconds(5));
             assertThat(running.admin("/metrics").body())
                     .contains("nuclio_processor_handled_events_total{function=\"http-test\",result=\"success\","
                             + "trigger_id=\"web\",trigger_kind=\"http\"} 1.0");
