@@ -23,15 +23,14 @@ final class Worker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
     private static final int SPIN_TRIES = 100;
     private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int ACTIVE = 0;
+    private static final int WAITING = 1;
 
     private final WorkerPool pool;
     private final int index;
     private final Function function;
     private final WorkerContext context;
     private final Thread thread;
-    private static final int ACTIVE = 0;
-    private static final int WAITING = 1;
-
     private final AtomicBoolean listedIdle = new AtomicBoolean();
     private final AtomicInteger state = new AtomicInteger(ACTIVE);
     private final CompletableFuture<Void> initialized = new CompletableFuture<>();

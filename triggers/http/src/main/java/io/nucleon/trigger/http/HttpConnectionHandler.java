@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * event loop, which writes every answered request at the head of the queue. The queue and the flags
  * are touched only on the event loop.
  *
- * <p>After a request that ends the connection ({@code Connection: close}, a 400 or 413), later
+ * <p>After a request that ends the connection ({@code Connection: close}, a 400, 413, 414, 417 or 431), later
  * pipelined requests are neither run nor answered (RFC 9112 section 9.6).
  */
 final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implements EventCompletion, Runnable {
