@@ -18,6 +18,17 @@ public interface Lifecycle {
     default void init(InitContext context) throws Exception {}
 
     /**
+     * The drain hook: called on each worker, on the worker's own thread and between events, when a
+     * stream trigger is about to give partitions up (a Kafka rebalance). The events of those partitions
+     * have been handled or abandoned by then. Flush what the instance buffers on behalf of those events
+     * (a pending producer batch, an open file) so that the next owner of the partitions neither loses
+     * nor repeats it. The processor waits for the hook with a bound ({@code workerTerminationTimeout}).
+     *
+     * @throws Exception logged by the processor; the rebalance goes on
+     */
+    default void drain() throws Exception {}
+
+    /**
      * Called once per worker when the processor shuts down, after the worker's last event. Release
      * clients and files here.
      *

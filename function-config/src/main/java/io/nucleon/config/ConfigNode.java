@@ -303,11 +303,13 @@ public final class ConfigNode {
         return values;
     }
 
-    boolean isMapping() {
+    /** @return whether this node is a mapping */
+    public boolean isMapping() {
         return node instanceof MappingNode;
     }
 
-    boolean isSequence() {
+    /** @return whether this node is a list */
+    public boolean isSequence() {
         return node instanceof SequenceNode;
     }
 

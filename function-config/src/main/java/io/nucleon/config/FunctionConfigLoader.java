@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -34,7 +35,14 @@ public final class FunctionConfigLoader {
     private static final List<String> SPEC_FIELDS = List.of(
             "handler", "runtime", "description", "env", "triggers", "eventTimeout", "minReplicas", "maxReplicas");
     private static final List<String> TRIGGER_FIELDS = List.of(
-            "kind", "name", "numWorkers", "workerAllocatorName", "workerAvailabilityTimeoutMilliseconds", "attributes");
+            "kind",
+            "name",
+            "numWorkers",
+            "workerAllocatorName",
+            "workerAvailabilityTimeoutMilliseconds",
+            "attributes",
+            "batch");
+    private static final List<String> BATCH_FIELDS = List.of("mode", "batchSize", "timeout");
 
     private FunctionConfigLoader() {}
 
@@ -185,6 +193,7 @@ public final class FunctionConfigLoader {
                             "",
                             Duration.ofMillis(TriggerConfig.DEFAULT_WORKER_AVAILABILITY_TIMEOUT_MS),
                             attributes,
+                            Optional.empty(),
                             ConfigNode.emptyMapping(path, spec.location())));
         }
         return triggers;
@@ -212,6 +221,20 @@ public final class FunctionConfigLoader {
                         0,
                         3_600_000)),
                 attributes,
+                node.child("batch").flatMap(FunctionConfigLoader::batch),
                 node);
+    }
+
+    private static Optional<BatchConfig> batch(ConfigNode node) {
+        node.rejectUnknown(BATCH_FIELDS);
+        if (oneOf(node, "mode", "enable", List.of("enable", "disable")).equals("disable")) {
+            return Optional.empty();
+        }
+        int batchSize = node.integer("batchSize", BatchConfig.DEFAULT_BATCH_SIZE, 1, BatchConfig.MAX_BATCH_SIZE);
+        Duration timeout = node.duration("timeout", BatchConfig.DEFAULT_TIMEOUT);
+        if (timeout.isZero()) {
+            throw node.required("timeout").error("must be longer than 0");
+        }
+        return Optional.of(new BatchConfig(batchSize, timeout));
     }
 }

@@ -1,6 +1,7 @@
 package io.nucleon.config;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One entry of {@code spec.triggers}. Kind-specific settings stay in {@link #attributes()}, which the
@@ -12,6 +13,7 @@ import java.time.Duration;
  * @param workerAllocatorName a named pool shared with other triggers, or empty for a pool of its own
  * @param workerAvailabilityTimeout how long an event may wait for a free worker before it is refused
  * @param attributes the kind-specific {@code attributes} mapping (empty when omitted)
+ * @param batch the {@code batch} section, when the trigger hands micro-batches to a {@code BatchFunction}
  * @param node the trigger's own mapping, for error messages about it
  */
 public record TriggerConfig(
@@ -21,6 +23,7 @@ public record TriggerConfig(
         String workerAllocatorName,
         Duration workerAvailabilityTimeout,
         ConfigNode attributes,
+        Optional<BatchConfig> batch,
         ConfigNode node) {
 
     /** Default of {@code numWorkers}: {@value}. */

@@ -37,7 +37,7 @@ class FunctionConfigErrorsTest {
     void shouldRejectUnknownTriggerFieldListingKnownFields() {
         assertThat(error(WITH_HTTP_TRIGGER + "      port: 8080\n"))
                 .isEqualTo("function.yaml line 10: spec.triggers.http.port: unknown field (known fields: attributes, "
-                        + "kind, name, numWorkers, workerAllocatorName, workerAvailabilityTimeoutMilliseconds)");
+                        + "batch, kind, name, numWorkers, workerAllocatorName, workerAvailabilityTimeoutMilliseconds)");
     }
 
     @Test

@@ -88,6 +88,7 @@ public final class Processor implements AutoCloseable {
         List<TriggerFactory> chosen = new ArrayList<>();
         config.spec().triggers().values().forEach(trigger -> chosen.add(factories.forTrigger(trigger)));
         function = FunctionLoader.load(config.spec().handler(), settings.classpath());
+        checkHandlerFitsTriggers(chosen);
         createPools();
         createTriggers(chosen);
         startAdmin(); // /live answers while a slow init (a model, a GPU) runs; /ready waits for READY
@@ -105,6 +106,31 @@ public final class Processor implements AutoCloseable {
                 .addKeyValue("triggers", describeTriggers())
                 .addKeyValue("adminPort", adminPort())
                 .log();
+    }
+
+    /** A trigger with a batch section needs a BatchFunction; one without needs a Function. */
+    private void checkHandlerFitsTriggers(List<TriggerFactory> factories) {
+        int i = 0;
+        for (TriggerConfig trigger : config.spec().triggers().values()) {
+            TriggerFactory factory = factories.get(i++);
+            String where = "spec.triggers." + trigger.name();
+            if (trigger.batch().isPresent() && !factory.supportsBatches()) {
+                throw trigger.node()
+                        .required("batch")
+                        .error("triggers of kind '" + factory.kind() + "' do not take micro-batches; remove 'batch'");
+            }
+            if (trigger.batch().isPresent() && !function.handlesBatches()) {
+                throw new IllegalArgumentException(
+                        "spec.handler: class '" + config.spec().handler() + "' must implement "
+                                + "io.nucleon.function.BatchFunction, because " + where + " has a batch section");
+            }
+            if (trigger.batch().isEmpty() && !function.handlesEvents()) {
+                throw new IllegalArgumentException(
+                        "spec.handler: class '" + config.spec().handler() + "' must implement "
+                                + "io.nucleon.function.Function, because " + where + " has no batch section "
+                                + "(a BatchFunction gets events only from triggers with one)");
+            }
+        }
     }
 
     private void createPools() {

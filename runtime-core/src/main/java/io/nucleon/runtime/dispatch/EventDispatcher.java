@@ -58,6 +58,53 @@ public final class EventDispatcher {
         return slot;
     }
 
+    /**
+     * Hands several events to the pool as one unit: one worker runs them in order (a run) or passes them
+     * to a {@code BatchFunction} in one call (a batch). See {@link EventGroup}.
+     *
+     * @param group the events; released through {@link EventGroup#release()} when done
+     * @param completion told when the whole unit's outcome is known
+     * @return the slot now carrying the group, or {@code null} when the ring is full (the trigger keeps
+     *     the group)
+     */
+    public EventSlot dispatchGroup(EventGroup group, EventCompletion completion) {
+        EventSlot slot = pool.claim();
+        if (slot == null) {
+            metrics.recordRingFull();
+            return null;
+        }
+        long firstId;
+        try {
+            firstId = nextId.getAndAdd(group.size()) + 1;
+            group.assignIds(firstId);
+        } catch (RuntimeException e) {
+            slot.unclaim(); // the trigger's group failed: the slot goes back, the ring stays whole
+            throw e;
+        }
+        slot.fill(
+                this,
+                EventGroupAdapter.INSTANCE,
+                group,
+                completion,
+                firstId,
+                System.currentTimeMillis(),
+                pool.clock().nanoTime(),
+                pool.hasIdleWorker());
+        pool.publish(slot);
+        return slot;
+    }
+
+    /**
+     * Asks every worker of this trigger's pool to run its function instance's {@code drain()} hook, on
+     * the worker's own thread, between events. Stream triggers call it before giving partitions up.
+     *
+     * @return completed when every worker has run the hook (a worker busy with a long event runs it
+     *     after that event; callers wait with a bound)
+     */
+    public java.util.concurrent.CompletableFuture<Void> drainFunctions() {
+        return pool.drainFunctions();
+    }
+
     /** @return the kind of the trigger this dispatcher serves */
     public String triggerKind() {
         return triggerKind;

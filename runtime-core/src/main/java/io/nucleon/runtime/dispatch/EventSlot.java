@@ -1,5 +1,6 @@
 package io.nucleon.runtime.dispatch;
 
+import io.nucleon.function.BatchResult;
 import io.nucleon.function.Event;
 import io.nucleon.function.Response;
 import java.lang.invoke.MethodHandles;
@@ -64,6 +65,9 @@ public final class EventSlot implements Event {
     private long enqueuedNanos;
     private boolean workerWasIdle;
     private ByteBuffer body;
+    private EventGroup group;
+    private volatile int handledCount;
+    private BatchResult batchResult;
 
     private EventOutcome outcome;
     private Response response;
@@ -98,6 +102,28 @@ public final class EventSlot implements Event {
     /** @return the function's exception for {@link EventOutcome#FUNCTION_ERROR}, else {@code null} */
     public Throwable error() {
         return error;
+    }
+
+    /**
+     * For a run ({@link EventGroup#isBatch()} false): how many of its events succeeded, counted from the
+     * front. Equal to the group's size on {@link EventOutcome#SUCCESS}; on a failure or timeout, the
+     * index of the event that failed (a late-finishing timed-out event may still count, which only
+     * avoids one duplicate). 0 for single events and batches.
+     *
+     * @return the number of leading events that succeeded
+     */
+    public int handledCount() {
+        return handledCount;
+    }
+
+    /** @return for a batch that returned normally, which events failed; else {@code null} */
+    public BatchResult batchResult() {
+        return batchResult;
+    }
+
+    /** @return the group this slot carries, or {@code null} for a single event */
+    public EventGroup group() {
+        return group;
     }
 
     /** @return the trigger's own event object, as handed to {@link EventDispatcher#dispatch} */
@@ -153,6 +179,12 @@ public final class EventSlot implements Event {
         return phase(current) == FREE && STAMP.compareAndSet(this, current, withPhase(current, CLAIMED));
     }
 
+    /** Gives back a claimed slot that will not be published after all. */
+    void unclaim() {
+        STAMP.setVolatile(this, withPhase(stamp, FREE));
+        pool.recycle(this);
+    }
+
     @SuppressWarnings("unchecked")
     void fill(
             EventDispatcher dispatcher,
@@ -171,6 +203,8 @@ public final class EventSlot implements Event {
         this.timestampMillis = timestampMillis;
         this.enqueuedNanos = nowNanos;
         this.workerWasIdle = workerWasIdle;
+        this.group = adapter == EventGroupAdapter.INSTANCE ? (EventGroup) attachment : null;
+        this.handledCount = 0;
         this.refCount = 2;
         long generation = (stamp >>> PHASE_BITS) + 1;
         STAMP.setVolatile(this, (generation << PHASE_BITS) | QUEUED);
@@ -212,6 +246,16 @@ public final class EventSlot implements Event {
                 && STAMP.compareAndSet(this, expectedStamp, withPhase(expectedStamp, ANSWERED));
     }
 
+    /** Worker: counts one more leading event of a run as handled. */
+    void handled(int count) {
+        handledCount = count;
+    }
+
+    /** Worker: the batch's result, set before {@link #deliver}. */
+    void batchResult(BatchResult result) {
+        batchResult = result;
+    }
+
     /** Second step of {@link #complete}: publishes the outcome and tells the trigger. */
     void deliver(EventOutcome outcome, Response response, Throwable error) {
         this.outcome = outcome;
@@ -230,6 +274,8 @@ public final class EventSlot implements Event {
         attachment = null;
         completion = null;
         body = null;
+        group = null;
+        batchResult = null;
         response = null;
         error = null;
         outcome = null;

@@ -1,8 +1,11 @@
 package io.nucleon.runtime.dispatch;
 
-import io.nucleon.function.Function;
+import io.nucleon.function.Lifecycle;
 
-/** Makes a fresh function instance for each worker (and for a worker that replaces a stuck one). */
+/**
+ * Makes a fresh function instance for each worker (and for a worker that replaces a stuck one): a {@code
+ * Function}, a {@code BatchFunction}, or a class that is both.
+ */
 @FunctionalInterface
 public interface FunctionFactory {
 
@@ -10,5 +13,5 @@ public interface FunctionFactory {
      * @return a new, not yet initialised function instance
      * @throws Exception when the handler cannot be instantiated
      */
-    Function create() throws Exception;
+    Lifecycle create() throws Exception;
 }

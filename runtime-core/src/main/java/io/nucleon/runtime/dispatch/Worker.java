@@ -1,11 +1,15 @@
 package io.nucleon.runtime.dispatch;
 
+import io.nucleon.function.BatchFunction;
+import io.nucleon.function.BatchResult;
 import io.nucleon.function.Function;
+import io.nucleon.function.Lifecycle;
 import io.nucleon.function.Response;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +32,9 @@ final class Worker implements Runnable {
 
     private final WorkerPool pool;
     private final int index;
+    private final Lifecycle instance;
     private final Function function;
+    private final BatchFunction batchFunction;
     private final WorkerContext context;
     private final Thread thread;
     private final AtomicBoolean listedIdle = new AtomicBoolean();
@@ -39,11 +45,14 @@ final class Worker implements Runnable {
     private volatile EventSlot current;
     private volatile long currentStamp;
     private volatile long startedNanos;
+    private final AtomicReference<CompletableFuture<Void>> drainRequest = new AtomicReference<>();
 
-    Worker(WorkerPool pool, int index, Function function, WorkerContext context, int generation) {
+    Worker(WorkerPool pool, int index, Lifecycle instance, WorkerContext context, int generation) {
         this.pool = pool;
         this.index = index;
-        this.function = function;
+        this.instance = instance;
+        this.function = instance instanceof Function single ? single : null;
+        this.batchFunction = instance instanceof BatchFunction batch ? batch : null;
         this.context = context;
         String name = "nucleon-worker-" + pool.name() + "-" + index + (generation > 0 ? "." + generation : "");
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
@@ -61,7 +70,7 @@ final class Worker implements Runnable {
     @Override
     public void run() {
         try {
-            function.init(context);
+            instance.init(context);
             initialized.complete(null);
         } catch (Throwable t) {
             initialized.completeExceptionally(t);
@@ -69,6 +78,7 @@ final class Worker implements Runnable {
             return;
         }
         while (!retired && pool.isRunning()) {
+            runDrainHookIfAsked();
             EventSlot slot = pool.poll();
             if (slot != null) {
                 pool.tookWork(); // more queued and nobody searching: get a parked worker going too
@@ -81,6 +91,7 @@ final class Worker implements Runnable {
                 process(slot);
             }
         }
+        runDrainHookIfAsked(); // a retired (timed-out) or stopping worker still answers a pending drain
         closeFunction();
     }
 
@@ -106,19 +117,27 @@ final class Worker implements Runnable {
         metrics.recordAllocation(slot.workerWasIdle());
         metrics.recordWait(waited);
         long running = EventSlot.runningStamp(queued);
-        run(slot, dispatcher, running, now);
+        EventGroup group = slot.group();
+        if (group == null) {
+            run(slot, dispatcher, running, now);
+        } else if (group.isBatch()) {
+            runBatch(slot, group, dispatcher, running, now);
+        } else {
+            runEachInOrder(slot, group, dispatcher, running, now);
+        }
         metrics.recordDuration(pool.clock().nanoTime() - now);
         slot.releaseByWorker();
     }
 
     private void run(EventSlot slot, EventDispatcher dispatcher, long runningStamp, long now) {
-        startedNanos = now;
-        currentStamp = runningStamp;
-        current = slot;
-        pool.workerBusy();
+        begin(slot, runningStamp, now);
         Response response = null;
         Throwable failure = null;
         try {
+            if (function == null) {
+                throw new IllegalStateException("trigger '" + dispatcher.triggerName()
+                        + "' sends single events but the handler implements only BatchFunction");
+            }
             response = function.handle(context.bind(dispatcher), slot);
             if (response == null) {
                 failure = new IllegalStateException("handler returned null; return Response.noContent() for no body");
@@ -126,17 +145,127 @@ final class Worker implements Runnable {
         } catch (Throwable t) {
             failure = t;
         }
+        if (end(slot, runningStamp)) {
+            answer(slot, failure, response);
+        }
+    }
+
+    /** A batch: one {@code handleBatch} call; the result says which events failed. */
+    private void runBatch(EventSlot slot, EventGroup group, EventDispatcher dispatcher, long runningStamp, long now) {
+        begin(slot, runningStamp, now);
+        BatchResult result = null;
+        Throwable failure = null;
+        try {
+            if (batchFunction == null) {
+                throw new IllegalStateException("trigger '" + dispatcher.triggerName()
+                        + "' sends batches but the handler does not implement BatchFunction");
+            }
+            result = batchFunction.handleBatch(context.bind(dispatcher), group.events());
+            if (result == null) {
+                failure = new IllegalStateException(
+                        "handleBatch returned null; return BatchResult.success() when all events succeeded");
+            }
+        } catch (Throwable t) {
+            failure = t;
+        }
+        if (end(slot, runningStamp)) {
+            slot.batchResult(result);
+            answer(slot, failure, null);
+        }
+    }
+
+    /**
+     * A run: each event in order, stopping at the first failure. Each event gets the full event timeout
+     * (the clock restarts per event), and a run that timed out stops before its next event.
+     */
+    private void runEachInOrder(
+            EventSlot slot, EventGroup group, EventDispatcher dispatcher, long runningStamp, long now) {
+        begin(slot, runningStamp, now);
+        WorkerContext bound = context.bind(dispatcher);
+        Throwable failure = null;
+        int size = group.size();
+        for (int i = 0; i < size && slot.stamp() == runningStamp && !group.stopRequested(); i++) {
+            if (i > 0) {
+                startedNanos = pool.clock().nanoTime();
+            }
+            failure = handleOne(bound, group.event(i));
+            if (failure != null) {
+                break;
+            }
+            slot.handled(i + 1);
+        }
+        if (end(slot, runningStamp)) {
+            answer(slot, failure, null);
+        }
+    }
+
+    private Throwable handleOne(WorkerContext bound, io.nucleon.function.Event event) {
+        try {
+            if (function == null) {
+                return new IllegalStateException("the handler does not implement Function");
+            }
+            return function.handle(bound, event) == null
+                    ? new IllegalStateException("handler returned null; return Response.noContent() for no body")
+                    : null;
+        } catch (Throwable t) {
+            return t;
+        }
+    }
+
+    private void begin(EventSlot slot, long runningStamp, long now) {
+        startedNanos = now;
+        currentStamp = runningStamp;
+        current = slot;
+        pool.workerBusy();
+    }
+
+    /** @return whether this worker answers the event (false: the watchdog answered a timeout) */
+    private boolean end(EventSlot slot, long runningStamp) {
         current = null;
         Thread.interrupted(); // a timeout's interrupt must not leak into the next event
         if (!slot.tryAnswer(runningStamp)) {
-            return; // the watchdog answered a timeout, and counted this worker idle
+            return false;
         }
         pool.workerIdle(); // before the answer goes out, so the next event sees a free worker
+        return true;
+    }
+
+    private static void answer(EventSlot slot, Throwable failure, Response response) {
         if (failure == null) {
             slot.deliver(EventOutcome.SUCCESS, response, null);
         } else {
             slot.deliver(EventOutcome.FUNCTION_ERROR, null, failure);
         }
+    }
+
+    /** Runs the function's drain hook when the pool asked for it (see {@link #requestDrain}). */
+    private void runDrainHookIfAsked() {
+        CompletableFuture<Void> request = drainRequest.getAndSet(null);
+        if (request == null) {
+            return;
+        }
+        try {
+            instance.drain();
+        } catch (Throwable t) {
+            LOG.atWarn()
+                    .setMessage("function drain hook failed")
+                    .addKeyValue("worker", index)
+                    .setCause(t)
+                    .log();
+        }
+        request.complete(null);
+    }
+
+    /**
+     * Asks this worker to run its function's drain hook between events.
+     *
+     * @return completed once the hook has run
+     */
+    CompletableFuture<Void> requestDrain() {
+        CompletableFuture<Void> fresh = new CompletableFuture<>();
+        CompletableFuture<Void> pending = drainRequest.compareAndExchange(null, fresh);
+        LockSupport.unpark(thread);
+        return pending == null ? fresh : pending; // one hook run answers every request made before it
     }
 
     /**
@@ -165,7 +294,7 @@ final class Worker implements Runnable {
         if (listedIdle.compareAndSet(false, true)) {
             pool.listIdle(this);
         }
-        if (!pool.hasReady() && !retired && pool.isRunning()) {
+        if (!pool.hasReady() && drainRequest.get() == null && !retired && pool.isRunning()) {
             LockSupport.parkNanos(this, PARK_NANOS);
         }
         state.set(ACTIVE);
@@ -233,7 +362,7 @@ final class Worker implements Runnable {
 
     private void closeFunction() {
         try {
-            function.close();
+            instance.close();
         } catch (Throwable t) {
             LOG.atWarn()
                     .setMessage("function close failed")

@@ -193,6 +193,23 @@ public final class WorkerPool implements AutoCloseable {
                 .register(registry);
     }
 
+    /**
+     * Asks every current worker to run its function's drain hook between events.
+     *
+     * @return completed when all of them have
+     */
+    java.util.concurrent.CompletableFuture<Void> drainFunctions() {
+        List<java.util.concurrent.CompletableFuture<Void>> requests = new ArrayList<>();
+        for (int i = 0; i < numWorkers; i++) {
+            Worker worker = workers.get(i);
+            if (worker != null) {
+                requests.add(worker.requestDrain());
+            }
+        }
+        return java.util.concurrent.CompletableFuture.allOf(
+                requests.toArray(java.util.concurrent.CompletableFuture[]::new));
+    }
+
     // ---- data path ---------------------------------------------------------------------------------
 
     EventSlot claim() {

@@ -1,6 +1,8 @@
 package io.nucleon.runtime.function;
 
+import io.nucleon.function.BatchFunction;
 import io.nucleon.function.Function;
+import io.nucleon.function.Lifecycle;
 import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
@@ -39,9 +41,9 @@ public final class FunctionLoader {
         } catch (LinkageError e) {
             throw new IllegalArgumentException("spec.handler: class '" + handler + "' cannot be loaded: " + e, e);
         }
-        if (!Function.class.isAssignableFrom(type)) {
-            throw new IllegalArgumentException(
-                    "spec.handler: class '" + handler + "' does not implement " + Function.class.getName());
+        if (!Function.class.isAssignableFrom(type) && !BatchFunction.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException("spec.handler: class '" + handler + "' implements neither "
+                    + Function.class.getName() + " nor " + BatchFunction.class.getName());
         }
         int modifiers = type.getModifiers();
         if (Modifier.isAbstract(modifiers) || type.isInterface() || !Modifier.isPublic(modifiers)) {
@@ -56,7 +58,7 @@ public final class FunctionLoader {
             throw new IllegalArgumentException(
                     "spec.handler: class '" + handler + "' needs a public no-argument constructor");
         }
-        return new LoadedFunction(type.asSubclass(Function.class), loader);
+        return new LoadedFunction(type.asSubclass(Lifecycle.class), loader);
     }
 
     private static ClassLoader classLoader(List<Path> classpath) {

@@ -14,6 +14,14 @@ public interface TriggerFactory {
     }
 
     /**
+     * @return whether triggers of this kind accept a {@code batch} section and hand micro-batches to a
+     *     {@code BatchFunction} (through {@link io.nucleon.runtime.dispatch.EventDispatcher#dispatchGroup})
+     */
+    default boolean supportsBatches() {
+        return false;
+    }
+
+    /**
      * Validates the trigger's attributes and creates it, without binding ports or connecting yet.
      *
      * @param context the trigger's configuration and its connection to the workers

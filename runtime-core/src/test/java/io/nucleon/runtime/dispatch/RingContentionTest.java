@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nucleon.function.Function;
 import io.nucleon.function.Response;
 import io.nucleon.runtime.function.FunctionLogger;
 import java.nio.ByteBuffer;
@@ -30,7 +31,7 @@ class RingContentionTest {
                 3,
                 4,
                 Duration.ofMinutes(1),
-                () -> (context, event) -> OK,
+                () -> (Function) (context, event) -> OK,
                 i -> new FunctionLogger("fn", i),
                 getClass().getClassLoader(),
                 SystemNanoClock.INSTANCE));

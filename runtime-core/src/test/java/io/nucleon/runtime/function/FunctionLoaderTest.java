@@ -3,6 +3,8 @@ package io.nucleon.runtime.function;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nucleon.function.BatchFunction;
+import io.nucleon.function.BatchResult;
 import io.nucleon.function.Context;
 import io.nucleon.function.Event;
 import io.nucleon.function.Function;
@@ -102,10 +104,40 @@ class FunctionLoaderTest {
 
         assertThat(loaded.handlerClass()).isSameAs(Greeter.class);
         assertThat(loaded.classLoader()).isSameAs(FunctionLoader.class.getClassLoader());
-        Function first = loaded.create();
-        Function second = loaded.create();
+        Function first = (Function) loaded.create();
+        Function second = (Function) loaded.create();
         assertThat(first).isInstanceOf(Greeter.class).isNotSameAs(second);
         assertThat(first.handle(null, null).bodySize()).isEqualTo(5);
+        loaded.close();
+    }
+
+    @Test
+    void shouldLoadHandlerThatImplementsOnlyBatchFunction() throws Exception {
+        LoadedFunction loaded = FunctionLoader.load(BatchGreeter.class.getName(), List.of());
+
+        assertThat(loaded.handlerClass()).isSameAs(BatchGreeter.class);
+        assertThat(loaded.handlesBatches()).isTrue();
+        assertThat(loaded.handlesEvents()).isFalse();
+        assertThat(loaded.create()).isInstanceOf(BatchFunction.class).isNotInstanceOf(Function.class);
+        loaded.close();
+    }
+
+    @Test
+    void shouldLoadHandlerThatImplementsBothFunctionAndBatchFunction() throws Exception {
+        LoadedFunction loaded = FunctionLoader.load(BothGreeter.class.getName(), List.of());
+
+        assertThat(loaded.handlesEvents()).isTrue();
+        assertThat(loaded.handlesBatches()).isTrue();
+        assertThat(loaded.create()).isInstanceOf(Function.class).isInstanceOf(BatchFunction.class);
+        loaded.close();
+    }
+
+    @Test
+    void shouldSayFunctionOnlyHandlerTakesEventsButNotBatches() throws Exception {
+        LoadedFunction loaded = FunctionLoader.load(Greeter.class.getName(), List.of());
+
+        assertThat(loaded.handlesEvents()).isTrue();
+        assertThat(loaded.handlesBatches()).isFalse();
         loaded.close();
     }
 
@@ -130,7 +162,7 @@ class FunctionLoaderTest {
         assertThatThrownBy(() -> FunctionLoader.load(NotAFunction.class.getName(), List.of()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("spec.handler: class '" + NotAFunction.class.getName()
-                        + "' does not implement io.nucleon.function.Function");
+                        + "' implements neither io.nucleon.function.Function nor io.nucleon.function.BatchFunction");
     }
 
     @Test
@@ -197,7 +229,7 @@ class FunctionLoaderTest {
         assertThatThrownBy(() -> Class.forName("demo.JarGreeter"))
                 .as("not on the test classpath")
                 .isInstanceOf(ClassNotFoundException.class);
-        assertThat(bodyOf(loaded.create().handle(null, null))).isEqualTo("hello from jar");
+        assertThat(bodyOf(((Function) loaded.create()).handle(null, null))).isEqualTo("hello from jar");
         loaded.close();
     }
 
@@ -205,7 +237,7 @@ class FunctionLoaderTest {
     void shouldLoadHandlerFromClassDirectory() throws Exception {
         LoadedFunction loaded = FunctionLoader.load("demo.JarGreeter", List.of(classes));
 
-        assertThat(bodyOf(loaded.create().handle(null, null))).isEqualTo("hello from jar");
+        assertThat(bodyOf(((Function) loaded.create()).handle(null, null))).isEqualTo("hello from jar");
         loaded.close();
     }
 
@@ -245,6 +277,25 @@ class FunctionLoaderTest {
         @Override
         public Response handle(Context context, Event event) {
             return Response.ok("hello");
+        }
+    }
+
+    public static final class BatchGreeter implements BatchFunction {
+        @Override
+        public BatchResult handleBatch(Context context, List<Event> events) {
+            return BatchResult.success();
+        }
+    }
+
+    public static final class BothGreeter implements Function, BatchFunction {
+        @Override
+        public Response handle(Context context, Event event) {
+            return Response.ok("hello");
+        }
+
+        @Override
+        public BatchResult handleBatch(Context context, List<Event> events) {
+            return BatchResult.success();
         }
     }
 
