@@ -28,6 +28,15 @@ public interface InitContext {
     String functionName();
 
     /**
+     * A configuration value: the function's {@code spec.env} entry of that name in function.yaml, else the
+     * processor's environment variable of that name.
+     *
+     * @param name the variable name
+     * @return its value, or {@code null} when neither has it
+     */
+    String env(String name);
+
+    /**
      * Per-worker user data: whatever this worker's function instance stored with {@link
      * #userData(Object)}, or {@code null}. Not shared between workers, so no locking is needed.
      *

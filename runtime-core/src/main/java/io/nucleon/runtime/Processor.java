@@ -148,7 +148,8 @@ public final class Processor implements AutoCloseable {
                     function,
                     workerId -> new FunctionLogger(config.name(), workerId),
                     function.classLoader(),
-                    clock));
+                    clock,
+                    config.spec().env()));
             pool.registerMetrics(registry);
             pools.put(name, pool);
         });
@@ -232,7 +233,17 @@ public final class Processor implements AutoCloseable {
             state = ProcessorState.DRAINING;
         }
         LOG.atInfo().setMessage("draining").addKeyValue("inFlight", inFlight()).log();
-        triggers.forEach(Trigger::stopAccepting);
+        for (Trigger trigger : triggers) {
+            try {
+                trigger.stopAccepting();
+            } catch (RuntimeException e) {
+                LOG.atWarn()
+                        .setMessage("trigger failed to stop accepting; closing it anyway")
+                        .addKeyValue("trigger", trigger.name())
+                        .setCause(e)
+                        .log();
+            }
+        }
         boolean drained = awaitDrained(settings.drainTimeout());
         if (!drained) {
             LOG.atWarn()

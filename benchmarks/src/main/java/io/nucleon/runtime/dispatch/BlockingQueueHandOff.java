@@ -47,7 +47,7 @@ public class BlockingQueueHandOff {
                     .start(new QueueWorker(
                             queue,
                             completed,
-                            new WorkerContext(new FunctionLogger(NoOpFunction.NAME, i), i, NoOpFunction.NAME)));
+                            new WorkerContext(new FunctionLogger(NoOpFunction.NAME, i), i, NoOpFunction.NAME, java.util.Map.of())));
         }
     }
 

@@ -77,6 +77,15 @@ public interface EventAdapter<A> {
 
     /**
      * @param attachment the trigger's event object
+     * @return when the event happened in epoch milliseconds (a broker's record time, a tick's scheduled
+     *     time), or -1 to use the time the trigger handed it over
+     */
+    default long timestampMillis(A attachment) {
+        return -1;
+    }
+
+    /**
+     * @param attachment the trigger's event object
      * @return the partition or shard, or -1
      */
     default int partition(A attachment) {

@@ -45,13 +45,14 @@ public final class EventDispatcher {
             return null;
         }
         long now = pool.clock().nanoTime();
+        long happened = adapter.timestampMillis(attachment);
         slot.fill(
                 this,
                 adapter,
                 attachment,
                 completion,
                 nextId.incrementAndGet(),
-                System.currentTimeMillis(),
+                happened >= 0 ? happened : System.currentTimeMillis(),
                 now,
                 pool.hasIdleWorker());
         pool.publish(slot);

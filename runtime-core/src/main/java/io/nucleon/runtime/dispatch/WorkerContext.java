@@ -2,6 +2,7 @@ package io.nucleon.runtime.dispatch;
 
 import io.nucleon.function.Context;
 import io.nucleon.function.Logger;
+import java.util.Map;
 
 /** One worker's {@link Context}: reused for every event, pointed at the current event's trigger. */
 final class WorkerContext implements Context {
@@ -9,13 +10,21 @@ final class WorkerContext implements Context {
     private final Logger logger;
     private final int workerId;
     private final String functionName;
+    private final Map<String, String> env;
     private Object userData;
     private EventDispatcher current;
 
-    WorkerContext(Logger logger, int workerId, String functionName) {
+    WorkerContext(Logger logger, int workerId, String functionName, Map<String, String> env) {
         this.logger = logger;
         this.workerId = workerId;
         this.functionName = functionName;
+        this.env = env;
+    }
+
+    @Override
+    public String env(String name) {
+        String value = env.get(name);
+        return value != null ? value : System.getenv(name);
     }
 
     WorkerContext bind(EventDispatcher dispatcher) {

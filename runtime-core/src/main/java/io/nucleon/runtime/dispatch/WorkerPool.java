@@ -38,6 +38,7 @@ public final class WorkerPool implements AutoCloseable {
     private final IntFunction<Logger> loggers;
     private final ClassLoader functionClassLoader;
     private final NanoClock clock;
+    private final java.util.Map<String, String> env;
     private final EventSlot[] slots;
     private final ManyToManyConcurrentArrayQueue<EventSlot> free;
     private final ManyToManyConcurrentArrayQueue<EventSlot> ready;
@@ -66,6 +67,7 @@ public final class WorkerPool implements AutoCloseable {
         this.loggers = settings.loggers();
         this.functionClassLoader = settings.functionClassLoader();
         this.clock = settings.clock();
+        this.env = settings.env();
         int ringSize = Math.max(2, settings.ringSize());
         this.slots = new EventSlot[ringSize];
         this.free = new ManyToManyConcurrentArrayQueue<>(ringSize);
@@ -150,7 +152,7 @@ public final class WorkerPool implements AutoCloseable {
 
     private Worker newWorker(int index, int generation) {
         if (contexts[index] == null || generation > 0) {
-            contexts[index] = new WorkerContext(loggers.apply(index), index, functionName);
+            contexts[index] = new WorkerContext(loggers.apply(index), index, functionName, env);
         }
         try {
             return new Worker(this, index, functionFactory.create(), contexts[index], generation);

@@ -2,6 +2,7 @@ package io.nucleon.runtime.dispatch;
 
 import io.nucleon.function.Logger;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.IntFunction;
 import org.agrona.concurrent.NanoClock;
 
@@ -17,6 +18,7 @@ import org.agrona.concurrent.NanoClock;
  * @param loggers makes the function logger for a worker index
  * @param functionClassLoader the class loader of the handler, set as the workers' context class loader
  * @param clock the time source for timeouts
+ * @param env the function's {@code spec.env}, readable through {@code InitContext.env}
  */
 public record WorkerPoolSettings(
         String name,
@@ -27,9 +29,35 @@ public record WorkerPoolSettings(
         FunctionFactory functionFactory,
         IntFunction<Logger> loggers,
         ClassLoader functionClassLoader,
-        NanoClock clock) {
+        NanoClock clock,
+        Map<String, String> env) {
+
+    /** Settings with an empty {@code spec.env}. */
+    public WorkerPoolSettings(
+            String name,
+            String functionName,
+            int numWorkers,
+            int ringSize,
+            Duration eventTimeout,
+            FunctionFactory functionFactory,
+            IntFunction<Logger> loggers,
+            ClassLoader functionClassLoader,
+            NanoClock clock) {
+        this(
+                name,
+                functionName,
+                numWorkers,
+                ringSize,
+                eventTimeout,
+                functionFactory,
+                loggers,
+                functionClassLoader,
+                clock,
+                Map.of());
+    }
 
     public WorkerPoolSettings {
+        env = Map.copyOf(env);
         if (numWorkers < 1) {
             throw new IllegalArgumentException("numWorkers must be at least 1, got " + numWorkers);
         }
