@@ -1,0 +1,164 @@
+package io.nucleon.trigger.kafka;
+
+import io.micrometer.core.instrument.Tags;
+import io.nucleon.config.ConfigNode;
+import io.nucleon.runtime.spi.Trigger;
+import io.nucleon.runtime.spi.TriggerContext;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+
+/**
+ * A {@code kafka-cluster} trigger: one consumer in the configured group, records of a partition handled
+ * in offset order, offsets committed only past records the function has finished with (at-least-once),
+ * failed records retried and then dead-lettered. See {@link KafkaPollLoop} for the mechanics.
+ */
+final class KafkaTrigger implements Trigger {
+
+    /** Client properties the trigger owns; setting them in consumerProperties would break its guarantees. */
+    private static final List<String> RESERVED = List.of(
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            ConsumerConfig.GROUP_ID_CONFIG);
+
+    private static final long START_TIMEOUT_SECONDS = 30;
+
+    private final TriggerContext context;
+    private final KafkaTriggerConfig config;
+    private final Properties consumerProperties;
+    private final KafkaTriggerMetrics metrics;
+    private KafkaPollLoop loop;
+    private Thread thread;
+    private boolean started;
+    private boolean closed;
+
+    KafkaTrigger(TriggerContext context, KafkaTriggerConfig config) {
+        this.context = context;
+        this.config = config;
+        String trigger = context.config().name();
+        this.consumerProperties = consumerProperties(
+                config, context.functionName(), trigger, context.config().attributes());
+        this.metrics = new KafkaTriggerMetrics(
+                context.registry(),
+                Tags.of(
+                        "function",
+                        context.functionName(),
+                        "trigger_kind",
+                        KafkaTriggerFactory.KIND,
+                        "trigger_id",
+                        trigger));
+    }
+
+    private static Properties consumerProperties(
+            KafkaTriggerConfig config, String function, String trigger, ConfigNode attributes) {
+        Properties properties = new Properties();
+        properties.putAll(clientProperties(config));
+        properties.put(ConsumerConfig.GROUP_ID_CONFIG, config.consumerGroup());
+        properties.put(ConsumerConfig.CLIENT_ID_CONFIG, "nucleon-" + function + "-" + trigger);
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.initialOffset());
+        properties.put(
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                Long.toString(config.sessionTimeout().toMillis()));
+        properties.put(
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                Long.toString(config.heartbeatInterval().toMillis()));
+        properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
+        properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        for (Map.Entry<String, String> entry : config.consumerProperties().entrySet()) {
+            if (RESERVED.contains(entry.getKey())) {
+                throw attributes
+                        .required("consumerProperties")
+                        .required(entry.getKey())
+                        .error("is set by the trigger (it commits offsets itself, after the function succeeds, "
+                                + "and reads raw bytes); remove it or use the attribute with that meaning");
+            }
+            properties.put(entry.getKey(), entry.getValue());
+        }
+        return properties;
+    }
+
+    /** What the consumer and the dead-letter producer share: where the brokers are and how to reach them. */
+    static Map<String, String> clientProperties(KafkaTriggerConfig config) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.brokers()));
+        properties.putAll(config.security());
+        return properties;
+    }
+
+    @Override
+    public String name() {
+        return context.config().name();
+    }
+
+    @Override
+    public String kind() {
+        return KafkaTriggerFactory.KIND;
+    }
+
+    @Override
+    public synchronized void start() throws Exception {
+        if (started) {
+            return;
+        }
+        started = true;
+        DeadLetterPublisher deadLetters = config.deadLetterTopic().isEmpty()
+                ? null
+                : new DeadLetterPublisher(
+                        config.deadLetterTopic(), context.functionName(), name(), clientProperties(config));
+        loop = new KafkaPollLoop(
+                config, context.functionName(), name(), context.dispatcher(), metrics, consumerProperties, deadLetters);
+        thread =
+                Thread.ofPlatform().name("nucleon-kafka-" + name()).daemon(true).unstarted(loop);
+        thread.start();
+        try {
+            loop.subscribed().get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(
+                    "trigger '" + name() + "': cannot create the Kafka consumer for brokers " + config.brokers() + ": "
+                            + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(
+                    "trigger '" + name() + "': the Kafka consumer did not start in " + START_TIMEOUT_SECONDS + " s");
+        }
+    }
+
+    @Override
+    public synchronized void stopAccepting() {
+        if (loop != null) {
+            loop.stopAccepting();
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (loop == null) {
+            return;
+        }
+        loop.stop();
+        try {
+            thread.join(config.workerTerminationTimeout().toMillis() + 15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return the poll loop once started, for tests */
+    synchronized KafkaPollLoop loop() {
+        return loop;
+    }
+}

@@ -1,0 +1,92 @@
+package io.nucleon.trigger.kafka;
+
+import io.nucleon.function.Event;
+import io.nucleon.runtime.dispatch.EventGroup;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Consecutive records of one partition handed to one worker: a run (each record to {@code
+ * Function.handle}, in order) or a micro-batch (all to {@code BatchFunction.handleBatch}). The records
+ * stay in the partition's own lists; the unit holds its own copy of the references so the poll thread can
+ * change those lists while a worker reads the unit.
+ */
+final class RecordUnit implements EventGroup {
+
+    private final PartitionState partition;
+    private final List<ConsumerRecord<byte[], byte[]>> records;
+    private final boolean batch;
+    private final boolean retry;
+    private final KafkaRecordEvent[] events;
+    private long firstId;
+    private volatile boolean stopRequested;
+
+    RecordUnit(
+            PartitionState partition,
+            List<ConsumerRecord<byte[], byte[]>> records,
+            boolean batch,
+            boolean retry,
+            String triggerName) {
+        this.partition = partition;
+        this.records = records;
+        this.batch = batch;
+        this.retry = retry;
+        this.events = new KafkaRecordEvent[batch ? records.size() : 1];
+        for (int i = 0; i < events.length; i++) {
+            events[i] = new KafkaRecordEvent(triggerName);
+        }
+    }
+
+    PartitionState partition() {
+        return partition;
+    }
+
+    List<ConsumerRecord<byte[], byte[]>> records() {
+        return records;
+    }
+
+    /** @return whether this unit re-runs records that failed before */
+    boolean isRetry() {
+        return retry;
+    }
+
+    /** Asks a run to stop before its next record: the partition is being given up. */
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    @Override
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    @Override
+    public boolean isBatch() {
+        return batch;
+    }
+
+    @Override
+    public int size() {
+        return records.size();
+    }
+
+    @Override
+    public Event event(int index) {
+        return events[0].point(records.get(index), firstId + index);
+    }
+
+    @Override
+    public List<Event> events() {
+        for (int i = 0; i < events.length; i++) {
+            events[i].point(records.get(i), firstId + i);
+        }
+        return Collections.unmodifiableList(Arrays.asList(events));
+    }
+
+    @Override
+    public void assignIds(long firstEventId) {
+        this.firstId = firstEventId;
+    }
+}
