@@ -101,7 +101,9 @@ class ProcessorLauncherIT {
                       kind: htp
                 """);
 
-        assertRejected(config, " line 7: spec.triggers.web.kind: unknown trigger kind 'htp' (available: http)");
+        assertRejected(
+                config,
+                " line 7: spec.triggers.web.kind: unknown trigger kind 'htp' (available: cron, http, kafka, kafka-cluster)");
     }
 
     @Test
