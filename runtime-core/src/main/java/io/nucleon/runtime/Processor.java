@@ -189,7 +189,7 @@ public final class Processor implements AutoCloseable {
             admin = new AdminServer(
                     settings.adminHost(),
                     settings.adminPort(),
-                    () -> state == ProcessorState.READY,
+                    this::ready,
                     registry::scrape,
                     () -> StatusDocument.render(this));
         } catch (IOException e) {
@@ -305,6 +305,19 @@ public final class Processor implements AutoCloseable {
     }
 
     // ---- state -----------------------------------------------------------------------------------------
+
+    /** @return whether the processor is ready and no trigger reports a problem */
+    boolean ready() {
+        if (state != ProcessorState.READY) {
+            return false;
+        }
+        for (Trigger trigger : triggers) {
+            if (trigger.problem().isPresent()) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /** @return where the processor is in its life */
     public ProcessorState state() {

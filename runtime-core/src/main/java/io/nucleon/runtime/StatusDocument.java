@@ -22,6 +22,8 @@ final class StatusDocument {
             json.append(",\"kind\":").append(quote(trigger.kind()));
             json.append(",\"endpoint\":")
                     .append(trigger.endpoint().map(u -> quote(u.toString())).orElse("null"));
+            json.append(",\"problem\":")
+                    .append(trigger.problem().map(StatusDocument::quote).orElse("null"));
             json.append('}');
             separator = ",";
         }

@@ -34,6 +34,16 @@ public interface Trigger extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * What keeps this trigger from taking events right now, if anything (a broker refusing the consumer,
+     * say). {@code /status} shows it and {@code /ready} answers 503 while there is one.
+     *
+     * @return the problem in one line, or empty when the trigger works
+     */
+    default Optional<String> problem() {
+        return Optional.empty();
+    }
+
     /** Releases sockets, connections and threads. Idempotent. */
     @Override
     void close();

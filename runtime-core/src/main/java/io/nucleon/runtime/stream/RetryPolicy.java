@@ -52,8 +52,11 @@ public record RetryPolicy(int maxAttempts, long initialBackoffNanos, long maxBac
         Duration initial = node.duration("initialBackoff", DEFAULT_INITIAL_BACKOFF);
         Duration max = node.duration("maxBackoff", DEFAULT_MAX_BACKOFF);
         if (max.compareTo(initial) < 0) {
-            throw node.required("maxBackoff")
-                    .error("must not be shorter than initialBackoff (" + initial.toMillis() + "ms)");
+            // Point at whichever of the two the file sets; the other may be a default.
+            throw node.child("maxBackoff")
+                    .orElseGet(() -> node.required("initialBackoff"))
+                    .error("maxBackoff (" + max.toMillis() + "ms) must not be shorter than initialBackoff ("
+                            + initial.toMillis() + "ms)");
         }
         return new RetryPolicy(maxAttempts, initial.toNanos(), max.toNanos());
     }

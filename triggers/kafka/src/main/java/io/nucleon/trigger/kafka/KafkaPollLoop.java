@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
+    private volatile String problem;
     private KafkaConsumer<byte[], byte[]> consumer;
     private int unitsInFlight;
     private long lastCommitNanos;
@@ -142,13 +144,26 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         }
     }
 
+    /** @return why the last cycle failed, or {@code null} when it worked */
+    String problem() {
+        return problem;
+    }
+
     private void cycleSafely() {
         try {
             cycle(System.nanoTime());
+            if (problem != null) {
+                problem = null;
+                LOG.atInfo()
+                        .setMessage("kafka poll loop works again")
+                        .addKeyValue("trigger", triggerName)
+                        .log();
+            }
         } catch (KafkaException | IllegalStateException e) {
             if (!running) {
                 return;
             }
+            problem = "the Kafka consumer fails: " + e;
             LOG.atError()
                     .setMessage("kafka poll loop failed; trying again in 1 s")
                     .addKeyValue("trigger", triggerName)
@@ -218,7 +233,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
             if (dispatcher.dispatchGroup(unit, this) == null) {
                 return; // the ring is full: records wait here, and flow control pauses what overflows
             }
-            state.dispatched(unit);
+            state.dispatched(unit, now);
             unitsInFlight++;
             if (unit.isRetry()) {
                 metrics.retried(unit.size());
@@ -527,7 +542,9 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
                 state.commitFailed();
             }
         }
-        if (error != null) {
+        if (error instanceof RebalanceInProgressException) {
+            metrics.commitFailed(); // expected while the group rebalances; the revoke commits synchronously
+        } else if (error != null) {
             metrics.commitFailed();
             LOG.atWarn()
                     .setMessage("offset commit failed; the next commit carries these offsets again")

@@ -5,8 +5,8 @@ import io.nucleon.config.ConfigNode;
 import io.nucleon.runtime.spi.Trigger;
 import io.nucleon.runtime.spi.TriggerContext;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,12 +22,28 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
  */
 final class KafkaTrigger implements Trigger {
 
-    /** Client properties the trigger owns; setting them in consumerProperties would break its guarantees. */
-    private static final List<String> RESERVED = List.of(
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ConsumerConfig.GROUP_ID_CONFIG);
+    /**
+     * Client properties the trigger owns, with what to do instead: setting them in consumerProperties
+     * would break its guarantees (commits, back-pressure bounds, cooperative rebalancing).
+     */
+    private static final Map<String, String> RESERVED = Map.ofEntries(
+            Map.entry(
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    "the trigger commits offsets itself, after the function succeeds"),
+            Map.entry(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, "the trigger hands the function raw bytes"),
+            Map.entry(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, "the trigger hands the function raw bytes"),
+            Map.entry(ConsumerConfig.GROUP_ID_CONFIG, "use the consumerGroup attribute"),
+            Map.entry(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "use the brokers attribute"),
+            Map.entry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "use the initialOffset attribute"),
+            Map.entry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "use the sessionTimeout attribute"),
+            Map.entry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "use the heartbeatInterval attribute"),
+            Map.entry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "use the maxPollRecords attribute"),
+            Map.entry(
+                    ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+                    "the trigger needs cooperative-sticky assignment to hand partitions over cleanly"),
+            Map.entry(
+                    ConsumerConfig.GROUP_PROTOCOL_CONFIG,
+                    "the trigger needs the classic group protocol with cooperative-sticky assignment"));
 
     private static final long START_TIMEOUT_SECONDS = 30;
 
@@ -35,7 +51,7 @@ final class KafkaTrigger implements Trigger {
     private final KafkaTriggerConfig config;
     private final Properties consumerProperties;
     private final KafkaTriggerMetrics metrics;
-    private KafkaPollLoop loop;
+    private volatile KafkaPollLoop loop;
     private Thread thread;
     private boolean started;
     private boolean closed;
@@ -75,12 +91,12 @@ final class KafkaTrigger implements Trigger {
         properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         for (Map.Entry<String, String> entry : config.consumerProperties().entrySet()) {
-            if (RESERVED.contains(entry.getKey())) {
+            String instead = RESERVED.get(entry.getKey());
+            if (instead != null) {
                 throw attributes
                         .required("consumerProperties")
                         .required(entry.getKey())
-                        .error("is set by the trigger (it commits offsets itself, after the function succeeds, "
-                                + "and reads raw bytes); remove it or use the attribute with that meaning");
+                        .error("is set by the trigger: " + instead + "; remove it");
             }
             properties.put(entry.getKey(), entry.getValue());
         }
@@ -155,6 +171,12 @@ final class KafkaTrigger implements Trigger {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    @Override
+    public Optional<String> problem() {
+        KafkaPollLoop running = loop;
+        return running == null ? Optional.empty() : Optional.ofNullable(running.problem());
     }
 
     /** @return the poll loop once started, for tests */

@@ -102,7 +102,12 @@ public record KafkaTriggerConfig(
         Duration session = positive(attributes, "sessionTimeout", DEFAULT_SESSION_TIMEOUT);
         Duration heartbeat = positive(attributes, "heartbeatInterval", DEFAULT_HEARTBEAT_INTERVAL);
         if (heartbeat.compareTo(session) >= 0) {
-            throw attributes.required("heartbeatInterval").error("must be shorter than sessionTimeout");
+            // Point at whichever of the two the file sets; the other may be a default.
+            throw attributes
+                    .child("heartbeatInterval")
+                    .orElseGet(() -> attributes.required("sessionTimeout"))
+                    .error("heartbeatInterval (" + heartbeat.toMillis() + "ms) must be shorter than sessionTimeout ("
+                            + session.toMillis() + "ms)");
         }
         return new KafkaTriggerConfig(
                 names(attributes, "brokers"),

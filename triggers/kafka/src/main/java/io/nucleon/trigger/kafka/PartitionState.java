@@ -30,7 +30,9 @@ final class PartitionState {
     private long settledUpTo = -1;
     private long committed = -1;
     private long commitRequested = -1;
-    private long firstPendingNanos;
+    /** When the oldest record not yet in a unit arrived (or a later time: never early). */
+    private long waitingSinceNanos;
+
     private RecordUnit inFlight;
     private int failures;
     private long retryAtNanos;
@@ -55,10 +57,15 @@ final class PartitionState {
     // ---- fetched records ------------------------------------------------------------------------------
 
     void fetched(ConsumerRecord<byte[], byte[]> record, long nowNanos) {
-        if (pending.isEmpty()) {
-            firstPendingNanos = nowNanos;
+        if (pending.size() == inFlightFreshCount()) {
+            waitingSinceNanos = nowNanos; // the first record that no unit holds
         }
         pending.addLast(record);
+    }
+
+    /** @return how many pending records the unit in flight holds (a retry holds failed ones, not pending) */
+    private int inFlightFreshCount() {
+        return inFlight == null || inFlight.isRetry() ? 0 : inFlight.size();
     }
 
     int pendingCount() {
@@ -96,7 +103,7 @@ final class PartitionState {
         if (batch == null) {
             take = Math.min(pending.size(), maxRun);
         } else if (pending.size() >= batch.batchSize()
-                || nowNanos - firstPendingNanos >= batch.timeout().toNanos()) {
+                || nowNanos - waitingSinceNanos >= batch.timeout().toNanos()) {
             take = Math.min(pending.size(), batch.batchSize());
         } else {
             return null;
@@ -115,7 +122,7 @@ final class PartitionState {
     long batchDueNanos(BatchConfig batch) {
         return batch == null || pending.isEmpty() || inFlight != null || !failed.isEmpty()
                 ? Long.MAX_VALUE
-                : firstPendingNanos + batch.timeout().toNanos();
+                : waitingSinceNanos + batch.timeout().toNanos();
     }
 
     /** @return when a scheduled retry is due, or {@link Long#MAX_VALUE} */
@@ -123,8 +130,12 @@ final class PartitionState {
         return failed.isEmpty() || inFlight != null ? Long.MAX_VALUE : retryAtNanos;
     }
 
-    void dispatched(RecordUnit unit) {
+    /** @param nowNanos the loop's clock: records left waiting behind the unit are timed from now */
+    void dispatched(RecordUnit unit, long nowNanos) {
         inFlight = unit;
+        if (!unit.isRetry() && pending.size() > unit.size()) {
+            waitingSinceNanos = nowNanos; // they arrived earlier; timing them from now is late, never early
+        }
     }
 
     RecordUnit inFlight() {

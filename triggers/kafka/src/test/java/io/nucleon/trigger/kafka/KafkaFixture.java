@@ -69,6 +69,26 @@ final class KafkaFixture {
 
     /** A processor running {@code handler} with a kafka-cluster trigger named "orders" on this topic. */
     Processor start(String handler, int numWorkers, String triggerExtras, String attributeExtras) {
+        return start("orders", KafkaTriggerFactory.KIND, handler, numWorkers, triggerExtras, attributeExtras);
+    }
+
+    /**
+     * A processor of this test's function (so it shares the test's {@link Recorder}) with one trigger, in
+     * this test's consumer group. Two processors with different trigger names are two members of the group
+     * whose work {@link Recorder.Seen#trigger()} tells apart.
+     *
+     * @param triggerName the trigger's key in spec.triggers
+     * @param kind {@code kafka-cluster} or its alias {@code kafka}
+     * @param triggerExtras YAML lines indented 6 spaces (e.g. a batch section), or ""
+     * @param attributeExtras YAML lines indented 8 spaces, or ""
+     */
+    Processor start(
+            String triggerName,
+            String kind,
+            String handler,
+            int numWorkers,
+            String triggerExtras,
+            String attributeExtras) {
         String yaml = """
                 metadata:
                   name: %s
@@ -76,8 +96,8 @@ final class KafkaFixture {
                   handler: %s
                   eventTimeout: 5s
                   triggers:
-                    orders:
-                      kind: kafka-cluster
+                    %s:
+                      kind: %s
                       numWorkers: %d
                 %s
                       attributes:
@@ -86,17 +106,52 @@ final class KafkaFixture {
                         consumerGroup: %s
                         initialOffset: earliest
                         commitInterval: 100ms
-                        sessionTimeout: 6s
-                        heartbeatInterval: 1s
-                        workerTerminationTimeout: 5s
+                %s
                 %s
                 """.formatted(
-                function, handler, numWorkers, triggerExtras, broker.bootstrapServers(), topic, group, attributeExtras);
+                        function,
+                        handler,
+                        triggerName,
+                        kind,
+                        numWorkers,
+                        triggerExtras,
+                        broker.bootstrapServers(),
+                        topic,
+                        group,
+                        defaultsNotIn(attributeExtras),
+                        attributeExtras);
         ProcessorSettings settings = ProcessorSettings.defaults(
                         FunctionConfigLoader.parse(yaml, "function.yaml"), List.of())
                 .withAdmin("127.0.0.1", 0)
                 .withDrainTimeout(Duration.ofSeconds(10));
         return Processor.start(settings);
+    }
+
+    /** The test defaults (short session and termination timeouts), except those the test sets itself. */
+    private static String defaultsNotIn(String attributeExtras) {
+        StringBuilder lines = new StringBuilder();
+        for (String line : List.of("sessionTimeout: 6s", "heartbeatInterval: 1s", "workerTerminationTimeout: 5s")) {
+            if (!attributeExtras.contains(line.substring(0, line.indexOf(':') + 1))) {
+                lines.append(lines.isEmpty() ? "" : "\n").append("        ").append(line);
+            }
+        }
+        return lines.toString();
+    }
+
+    /** @return the value of a gauge of the trigger's own metrics (one trigger per processor here) */
+    static double gauge(Processor processor, String name) {
+        return processor.registry().get(name).gauge().value();
+    }
+
+    /** @return the partitions the processor's consumer owns now, as its per-partition lag gauges say */
+    static int ownedPartitions(Processor processor) {
+        return processor.registry().find("nucleon_kafka_consumer_lag").gauges().size();
+    }
+
+    /** @return whether the poll thread of the named trigger is alive ({@code nucleon-kafka-<trigger>}) */
+    static boolean pollThreadAlive(String triggerName) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(thread -> thread.getName().equals("nucleon-kafka-" + triggerName) && thread.isAlive());
     }
 
     /** @return the group's committed offset of a partition, or -1 */

@@ -96,4 +96,25 @@ class KafkaTriggerIT {
                 .isEqualTo(IllegalArgumentException.class.getName());
         assertThat(KafkaFixture.header(record, "nucleon.dlq.error")).isEqualTo("cannot handle poison-v1");
     }
+
+    @Test
+    void shouldReportAConsumerTheBrokerRefusesAsATriggerProblemAndNotReady() throws Exception {
+        KafkaFixture kafka = new KafkaFixture(broker, "refused", 1);
+        // Below the broker's group.min.session.timeout.ms (6 s): the broker refuses to let it join.
+        String session = "        sessionTimeout: 2s\n        heartbeatInterval: 500ms";
+        try (Processor processor = kafka.start(RUNS, 1, "", session)) {
+            await().atMost(WAIT)
+                    .until(() -> processor.trigger("orders").problem().isPresent());
+            assertThat(processor.trigger("orders").problem().orElseThrow())
+                    .startsWith("the Kafka consumer fails: ")
+                    .contains("InvalidSessionTimeoutException");
+            java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient()
+                    .send(
+                            java.net.http.HttpRequest.newBuilder(
+                                            java.net.URI.create("http://127.0.0.1:" + processor.adminPort() + "/ready"))
+                                    .build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+        }
+    }
 }

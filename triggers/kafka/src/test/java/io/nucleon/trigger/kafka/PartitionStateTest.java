@@ -28,7 +28,7 @@ class PartitionStateTest {
     private RecordUnit run(long nowNanos) {
         RecordUnit unit = state.nextUnit(nowNanos, null, 3, "t");
         if (unit != null) {
-            state.dispatched(unit);
+            state.dispatched(unit, nowNanos);
         }
         return unit;
     }
@@ -113,7 +113,7 @@ class PartitionStateTest {
     void shouldRetryOnlyTheRecordsABatchReportedAsFailed() {
         fetch(0, 4, 0);
         RecordUnit batch = state.nextUnit(0, BATCH, 3, "t");
-        state.dispatched(batch);
+        state.dispatched(batch, 0);
         state.unitFinished();
         state.settleBatch(batch, List.of(batch.records().get(1), batch.records().get(3)));
 
@@ -121,7 +121,7 @@ class PartitionStateTest {
         RecordUnit retry = state.nextUnit(0, BATCH, 3, "t");
         assertThat(retry.records()).extracting(ConsumerRecord::offset).containsExactly(1L, 3L);
 
-        state.dispatched(retry);
+        state.dispatched(retry, 0);
         state.unitFinished();
         state.failedAgain(List.of(retry.records().get(1)));
         assertThat(state.failures()).isEqualTo(2);

@@ -16,14 +16,20 @@ final class Recorder {
 
     private static final Map<String, Recorder> BY_FUNCTION = new ConcurrentHashMap<>();
 
-    /** One run of the function for one record. */
-    record Seen(int partition, long offset, String value, boolean succeeded, String thread) {}
+    /** One run of the function for one record; {@code trigger} tells processors of one group apart. */
+    record Seen(String trigger, int partition, long offset, String value, boolean succeeded, String thread) {}
 
     final List<Seen> seen = new CopyOnWriteArrayList<>();
     final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     final List<List<String>> batches = new CopyOnWriteArrayList<>();
+    /** {@link System#nanoTime()} when each batch reached the function, in the order of {@link #batches}. */
+    final List<Long> batchNanos = new CopyOnWriteArrayList<>();
+
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     final AtomicInteger drains = new AtomicInteger();
+    /** The worker thread of each drain hook run ({@code nucleon-worker-<trigger>-<n>}). */
+    final List<String> drainThreads = new CopyOnWriteArrayList<>();
+
     final Set<String> failOnce = ConcurrentHashMap.newKeySet();
     volatile long delayMillis;
 
@@ -55,6 +61,28 @@ final class Recorder {
             }
         }
         return values;
+    }
+
+    /** @return values one trigger handled successfully, in the order they were handled */
+    List<String> succeededValuesBy(String trigger) {
+        List<String> values = new ArrayList<>();
+        for (Seen run : seen) {
+            if (run.succeeded() && run.trigger().equals(trigger)) {
+                values.add(run.value());
+            }
+        }
+        return values;
+    }
+
+    /** @return offsets of one partition that one trigger handled successfully, in the order it handled them */
+    List<Long> succeededOffsets(String trigger, int partition) {
+        List<Long> offsets = new ArrayList<>();
+        for (Seen run : seen) {
+            if (run.succeeded() && run.partition() == partition && run.trigger().equals(trigger)) {
+                offsets.add(run.offset());
+            }
+        }
+        return offsets;
     }
 
     /** @return offsets of successful runs of one partition, in the order they were handled */

@@ -20,6 +20,7 @@ public final class RecordingBatchFunction implements BatchFunction {
 
     @Override
     public BatchResult handleBatch(Context context, List<Event> events) {
+        long arrived = System.nanoTime();
         List<String> values = new ArrayList<>();
         List<Integer> failed = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
@@ -31,6 +32,7 @@ public final class RecordingBatchFunction implements BatchFunction {
                 failed.add(i);
             }
             recorder.seen.add(new Recorder.Seen(
+                    event.triggerName(),
                     event.partition(),
                     event.offset(),
                     value,
@@ -38,6 +40,7 @@ public final class RecordingBatchFunction implements BatchFunction {
                     Thread.currentThread().getName()));
         }
         recorder.batchSizes.add(events.size());
+        recorder.batchNanos.add(arrived);
         recorder.batches.add(values);
         return BatchResult.failed(failed.stream().mapToInt(Integer::intValue).toArray());
     }

@@ -27,6 +27,7 @@ public final class RecordingFunction implements Function {
         }
         boolean fail = recorder.shouldFail(value);
         recorder.seen.add(new Recorder.Seen(
+                event.triggerName(),
                 event.partition(),
                 event.offset(),
                 value,
@@ -40,6 +41,7 @@ public final class RecordingFunction implements Function {
 
     @Override
     public void drain() {
+        recorder.drainThreads.add(Thread.currentThread().getName());
         recorder.drains.incrementAndGet();
     }
 }

@@ -1,0 +1,63 @@
+package io.nucleon.trigger.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.nucleon.config.BatchConfig;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When the batch timeout of a partition starts counting, driven on the test thread with an explicit clock.
+ * BatchConfig: "timeout: how long a batch waits to fill after its first event".
+ */
+class PartitionStateBatchTimeoutTest {
+
+    private static final BatchConfig BATCH = new BatchConfig(100, Duration.ofMillis(300));
+
+    private final PartitionState state = new PartitionState(new TopicPartition("orders", 0));
+
+    @Test
+    void shouldSendAPartialBatchWhenTheTimeoutPassesAfterItsFirstRecord() {
+        fetch(0, 7, 0);
+        fetch(7, 2, 200);
+
+        assertThat(state.nextUnit(ms(299), BATCH, 128, "orders")).isNull();
+        assertThat(state.batchDueNanos(BATCH)).isEqualTo(ms(300));
+        assertThat(state.nextUnit(ms(300), BATCH, 128, "orders").size()).isEqualTo(9);
+    }
+
+    /**
+     * A record that arrives while the previous batch runs starts its own batch's wait: the pending list
+     * still holds the batch in flight, so "pending was empty" would time it from the previous batch's
+     * first record, and a steady trickle would go out in batches of one or two.
+     */
+    @Test
+    void shouldTimeTheNextBatchFromItsOwnFirstRecord() {
+        fetch(0, 1, 0);
+        RecordUnit first = state.nextUnit(ms(300), BATCH, 128, "orders");
+        state.dispatched(first, ms(300));
+        fetch(1, 1, 310); // arrives while the first batch runs
+        state.unitFinished();
+        state.settleBatch(first, List.of());
+
+        assertThat(state.nextUnit(ms(320), BATCH, 128, "orders"))
+                .as("offset 1 arrived at 310 ms: its batch waits to fill until 610 ms")
+                .isNull();
+        assertThat(state.batchDueNanos(BATCH)).isEqualTo(ms(610));
+    }
+
+    private void fetch(long firstOffset, int count, long atMillis) {
+        for (long offset = firstOffset; offset < firstOffset + count; offset++) {
+            state.fetched(new ConsumerRecord<>("orders", 0, offset, new byte[0], new byte[0]), ms(atMillis));
+        }
+    }
+
+    /** A clock far from 0, as System.nanoTime is. */
+    private static long ms(long millis) {
+        return 1_000_000_000_000L + TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+}
