@@ -91,6 +91,7 @@ final class Worker implements Runnable {
                 process(slot);
             }
         }
+        Thread.interrupted(); // stop() interrupts to end a wait; close() must be able to block (flush, join)
         runDrainHookIfAsked(); // a retired (timed-out) or stopping worker still answers a pending drain
         closeFunction();
     }
