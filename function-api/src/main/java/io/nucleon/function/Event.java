@@ -100,21 +100,27 @@ public interface Event {
      *
      * @return the method ({@code GET}, {@code POST}, ...), or an empty string for non-HTTP triggers
      */
-    String method();
+    default String method() {
+        return "";
+    }
 
     /**
      * The HTTP request path, without the query string.
      *
      * @return the path, or an empty string for non-HTTP triggers
      */
-    String path();
+    default String path() {
+        return "";
+    }
 
     /**
      * The raw HTTP query string, without the leading {@code ?}.
      *
      * @return the query string, or an empty string when there is none
      */
-    String query();
+    default String query() {
+        return "";
+    }
 
     /**
      * When the event arrived at the processor (or the broker's record timestamp for streams).

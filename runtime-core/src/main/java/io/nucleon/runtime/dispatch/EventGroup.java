@@ -61,6 +61,23 @@ public interface EventGroup {
         return false;
     }
 
+    /**
+     * Worker, in a run: event {@code index} is about to run. With {@link #handled(int)} this tells a
+     * trigger, once the worker has let go of the group ({@link #release()}), exactly how far the run got
+     * even when it was answered early as timed out: the event at index {@code handled} failed if it was
+     * started, and never ran if it was not.
+     *
+     * @param index the event's index
+     */
+    default void started(int index) {}
+
+    /**
+     * Worker, in a run: event {@code index} succeeded.
+     *
+     * @param index the event's index
+     */
+    default void handled(int index) {}
+
     /** Called exactly once, on whichever thread lets go of the group last. */
     default void release() {}
 }

@@ -106,9 +106,11 @@ public final class EventSlot implements Event {
 
     /**
      * For a run ({@link EventGroup#isBatch()} false): how many of its events succeeded, counted from the
-     * front. Equal to the group's size on {@link EventOutcome#SUCCESS}; on a failure or timeout, the
-     * index of the event that failed (a late-finishing timed-out event may still count, which only
-     * avoids one duplicate). 0 for single events and batches.
+     * front. Equal to the group's size on {@link EventOutcome#SUCCESS}; on a failure, the index of the
+     * event that failed. After a {@link EventOutcome#TIMEOUT} the stuck worker may still raise it, so
+     * it is exact only once the worker has let go: triggers that need it exact then use {@link
+     * EventGroup#started(int)}/{@link EventGroup#handled(int)} and {@link EventGroup#release()}. 0 for
+     * single events and batches.
      *
      * @return the number of leading events that succeeded
      */

@@ -189,11 +189,13 @@ final class Worker implements Runnable {
             if (i > 0) {
                 startedNanos = pool.clock().nanoTime();
             }
+            group.started(i);
             failure = handleOne(bound, group.event(i));
             if (failure != null) {
                 break;
             }
             slot.handled(i + 1);
+            group.handled(i);
         }
         if (end(slot, runningStamp)) {
             answer(slot, failure, null);
@@ -241,6 +243,9 @@ final class Worker implements Runnable {
 
     /** Runs the function's drain hook when the pool asked for it (see {@link #requestDrain}). */
     private void runDrainHookIfAsked() {
+        if (drainRequest.get() == null) {
+            return; // a plain read on every loop; the exchange only when there is a request
+        }
         CompletableFuture<Void> request = drainRequest.getAndSet(null);
         if (request == null) {
             return;

@@ -2,16 +2,18 @@ package io.nucleon.trigger.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Future;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -32,7 +34,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * </pre>
  *
  * The partition waits for the broker's acknowledgement before committing past the record, so a
- * dead-lettered record is never lost.
+ * dead-lettered record is never lost. Sends run on the publisher's own thread: a topic that does not
+ * exist or a broker that is away (the producer waits up to {@code max.block.ms} for metadata) never
+ * blocks the poll thread, so other partitions go on.
  */
 final class DeadLetterPublisher implements AutoCloseable {
 
@@ -43,6 +47,7 @@ final class DeadLetterPublisher implements AutoCloseable {
     private final String functionName;
     private final String triggerName;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final ExecutorService sender;
 
     DeadLetterPublisher(String topic, String functionName, String triggerName, Map<String, String> clientProperties) {
         this.topic = topic;
@@ -56,8 +61,13 @@ final class DeadLetterPublisher implements AutoCloseable {
         // A send that cannot reach the broker fails within this time; the partition then tries again later.
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         properties.put(ProducerConfig.CLIENT_ID_CONFIG, "nucleon-" + functionName + "-" + triggerName + "-dlq");
         this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
+        this.sender = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+                .name("nucleon-kafka-" + triggerName + "-dlq")
+                .daemon(true)
+                .factory());
     }
 
     String topic() {
@@ -65,17 +75,37 @@ final class DeadLetterPublisher implements AutoCloseable {
     }
 
     /**
-     * Sends the records to the dead-letter topic.
+     * Sends the records to the dead-letter topic, without blocking the caller.
      *
-     * @return one future per record, done when the broker has it
+     * @return done when the broker has acknowledged every record, or failed with the first error
      */
-    List<Future<RecordMetadata>> send(
+    CompletableFuture<Void> send(
             List<ConsumerRecord<byte[], byte[]>> records, String errorClass, String error, int attempts) {
-        List<Future<RecordMetadata>> sends = new ArrayList<>(records.size());
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            sends.add(producer.send(deadLetter(record, errorClass, error, attempts)));
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        sender.execute(() -> sendAll(records, errorClass, error, attempts, done));
+        return done;
+    }
+
+    private void sendAll(
+            List<ConsumerRecord<byte[], byte[]>> records,
+            String errorClass,
+            String error,
+            int attempts,
+            CompletableFuture<Void> done) {
+        AtomicInteger left = new AtomicInteger(records.size());
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                producer.send(deadLetter(record, errorClass, error, attempts), (metadata, failure) -> {
+                    if (failure != null) {
+                        done.completeExceptionally(failure);
+                    } else if (left.decrementAndGet() == 0) {
+                        done.complete(null);
+                    }
+                });
+            }
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e); // e.g. no metadata for the topic within max.block.ms
         }
-        return sends;
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(
@@ -102,6 +132,12 @@ final class DeadLetterPublisher implements AutoCloseable {
 
     @Override
     public void close() {
+        sender.shutdownNow();
+        try {
+            sender.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -5,10 +5,10 @@ import io.nucleon.runtime.dispatch.EventCompletion;
 import io.nucleon.runtime.dispatch.EventDispatcher;
 import io.nucleon.runtime.dispatch.EventOutcome;
 import io.nucleon.runtime.dispatch.EventSlot;
-import io.nucleon.runtime.stream.RetryPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,6 @@ import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -24,24 +23,25 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The trigger's one consumer thread. Each cycle it takes finished units back (settling offsets,
- * scheduling retries, dead-lettering), hands due units to the workers, pauses partitions whose buffer is
- * full, commits what is done every {@code commitInterval}, and polls. The consumer and every {@link
- * PartitionState} belong to this thread; workers only append finished slots to {@link #completions}.
+ * The trigger's one consumer thread. Each cycle it takes finished units back ({@link RecordOutcomes}:
+ * settle, retry, dead-letter), hands due units to the workers, pauses partitions whose buffer is full,
+ * commits what is done every {@code commitInterval} ({@link OffsetCommits}), and polls. The consumer and
+ * every {@link PartitionState} belong to this thread; workers only append finished slots to {@link
+ * #completions} and released units to {@link #releases}.
  *
  * <pre>
  *   poll -> PartitionState.pending -> RecordUnit -> worker -> completions -> settle / retry / DLQ -> commit
  * </pre>
+ *
+ * <p>A partition never has two units running at once, not even after a timeout: a unit answered as
+ * timed out keeps its partition blocked until its (replaced) worker lets go of it, and a unit still
+ * running when its partition was given up blocks that partition if it comes back to this consumer.
  */
 final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanceListener {
 
@@ -52,8 +52,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long LAG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
 
     private final KafkaTriggerConfig config;
     private final String functionName;
@@ -62,21 +61,25 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     private final KafkaTriggerMetrics metrics;
     private final Properties consumerProperties;
     private final DeadLetterPublisher deadLetters;
+    private final RecordOutcomes outcomes;
+    private final OffsetCommits commits;
     private final BatchConfig batch;
-    private final RetryPolicy retry;
     private final int maxBuffered;
     private final ConcurrentLinkedQueue<EventSlot> completions = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<RecordUnit> releases = new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, PartitionState> partitions = new LinkedHashMap<>();
+    private final Map<TopicPartition, RecordUnit> abandoned = new HashMap<>();
     private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
     private volatile String problem;
     private KafkaConsumer<byte[], byte[]> consumer;
+    private PartitionState[] order = new PartitionState[0];
+    private int nextFirst;
     private int unitsInFlight;
     private long lastCommitNanos;
     private long lastLagNanos;
-    private long lastFailureLogNanos;
-    private long failuresNotLogged;
+    private boolean loggedFailureStack;
 
     KafkaPollLoop(
             KafkaTriggerConfig config,
@@ -93,8 +96,9 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         this.metrics = metrics;
         this.consumerProperties = consumerProperties;
         this.deadLetters = deadLetters;
+        this.outcomes = new RecordOutcomes(triggerName, config.retry(), metrics, deadLetters);
+        this.commits = new OffsetCommits(triggerName, metrics);
         this.batch = config.batch().orElse(null);
-        this.retry = config.retry();
         this.maxBuffered = 2 * Math.max(config.maxPollRecords(), batch == null ? MAX_RUN : batch.batchSize());
     }
 
@@ -119,6 +123,12 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         return maxBuffered;
     }
 
+    /** @return what keeps the trigger from working right now, or {@code null} */
+    String problem() {
+        String consumerProblem = problem;
+        return consumerProblem != null ? consumerProblem : outcomes.problem();
+    }
+
     // ---- the loop -------------------------------------------------------------------------------------
 
     @Override
@@ -132,6 +142,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
             if (consumer != null) {
                 consumer.close(Duration.ZERO);
             }
+            closeDeadLetters();
             return;
         }
         subscribed.complete(null);
@@ -139,14 +150,17 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
             while (running) {
                 cycleSafely();
             }
+        } catch (Throwable t) {
+            problem = "the Kafka poll loop stopped: " + t;
+            LOG.atError()
+                    .setMessage("kafka poll loop stopped")
+                    .addKeyValue("trigger", triggerName)
+                    .setCause(t)
+                    .log();
+            throw t;
         } finally {
             shutDown();
         }
-    }
-
-    /** @return why the last cycle failed, or {@code null} when it worked */
-    String problem() {
-        return problem;
     }
 
     private void cycleSafely() {
@@ -159,30 +173,37 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
                         .addKeyValue("trigger", triggerName)
                         .log();
             }
-        } catch (KafkaException | IllegalStateException e) {
+        } catch (RuntimeException e) {
             if (!running) {
                 return;
             }
             problem = "the Kafka consumer fails: " + e;
-            LOG.atError()
+            var line = LOG.atError()
                     .setMessage("kafka poll loop failed; trying again in 1 s")
                     .addKeyValue("trigger", triggerName)
-                    .setCause(e)
-                    .log();
+                    .addKeyValue("error", e.toString());
+            if (!loggedFailureStack) {
+                line = line.setCause(e); // the stack once; then the message, once a second
+                loggedFailureStack = true;
+            }
+            line.log();
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
         }
     }
 
     private void cycle(long now) {
-        drainCompletions();
-        checkDeadLetters(now);
+        drainCompletions(now);
+        drainReleases(now);
+        for (PartitionState state : order) {
+            outcomes.checkDeadLetters(state, now);
+        }
         if (accepting) {
             dispatchDue(now);
         }
         flowControl();
         if (now - lastCommitNanos >= config.commitInterval().toNanos()) {
             lastCommitNanos = now;
-            commitAsync();
+            commits.commitAsync(consumer, partitions.values());
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos(now)));
         if (!records.isEmpty()) {
@@ -199,11 +220,11 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
             return BUSY_POLL_NANOS;
         }
         long due = Long.MAX_VALUE;
-        for (PartitionState state : partitions.values()) {
-            due = Math.min(due, Math.min(state.retryDueNanos(), state.batchDueNanos(batch)));
-            if (state.deadLettering() != null) {
-                return BUSY_POLL_NANOS;
+        for (PartitionState state : order) {
+            if (state.busy()) {
+                return BUSY_POLL_NANOS; // a timed-out unit or a dead-letter send: answers come without a poll
             }
+            due = Math.min(due, Math.min(state.retryDueNanos(), state.batchDueNanos(batch)));
         }
         return due == Long.MAX_VALUE ? IDLE_POLL_NANOS : Math.max(0, Math.min(IDLE_POLL_NANOS, due - now));
     }
@@ -220,13 +241,16 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         }
     }
 
+    /** Hands each free partition's due unit to the pool, starting with a different partition each cycle. */
     private void dispatchDue(long now) {
-        for (PartitionState state : partitions.values()) {
-            if (state.deadLetterDue(now)) {
-                sendToDeadLetter(state, now);
-                continue;
+        int count = order.length;
+        int first = count == 0 ? 0 : nextFirst++ % count;
+        for (int i = 0; i < count; i++) {
+            PartitionState state = order[(first + i) % count];
+            if (deadLetters != null) {
+                outcomes.sendDeadLettersIfDue(state, now);
             }
-            RecordUnit unit = state.nextUnit(now, batch, MAX_RUN, triggerName);
+            RecordUnit unit = state.nextUnit(now, batch, MAX_RUN);
             if (unit == null) {
                 continue;
             }
@@ -241,27 +265,35 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         }
     }
 
-    /** Pauses a partition whose buffer is full (or all of them while stopping); resumes at half. */
+    /**
+     * Pauses a partition whose buffer is full, or every partition holding records while the trigger's
+     * total is over {@code maxBufferedRecords} (or while stopping); resumes at half.
+     */
     private void flowControl() {
-        long buffered = 0;
-        for (PartitionState state : partitions.values()) {
+        long total = 0;
+        for (PartitionState state : order) {
+            total += state.bufferedCount();
+        }
+        metrics.buffered(total);
+        boolean overTotal = total >= config.maxBufferedRecords();
+        boolean underTotal = total <= config.maxBufferedRecords() / 2;
+        for (PartitionState state : order) {
             int count = state.bufferedCount();
-            buffered += count;
-            if (!state.paused() && (!accepting || count >= maxBuffered)) {
+            boolean full = count >= maxBuffered || (overTotal && count > 0);
+            if (!state.paused() && (!accepting || full)) {
                 consumer.pause(List.of(state.topicPartition()));
                 state.paused(true);
                 metrics.pausedPartitions(1);
-            } else if (state.paused() && accepting && count <= maxBuffered / 2) {
+            } else if (state.paused() && accepting && count <= maxBuffered / 2 && underTotal) {
                 consumer.resume(List.of(state.topicPartition()));
                 state.paused(false);
                 metrics.pausedPartitions(-1);
             }
         }
-        metrics.buffered(buffered);
     }
 
     private void updateLag() {
-        for (PartitionState state : partitions.values()) {
+        for (PartitionState state : order) {
             consumer.currentLag(state.topicPartition()).ifPresent(state::lag);
         }
     }
@@ -274,11 +306,11 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         completions.offer(slot);
     }
 
-    private void drainCompletions() {
+    private void drainCompletions(long now) {
         EventSlot slot;
         while ((slot = completions.poll()) != null) {
             try {
-                finish(slot, System.nanoTime());
+                finish(slot, now);
             } finally {
                 slot.release();
             }
@@ -289,269 +321,34 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         RecordUnit unit = (RecordUnit) slot.group();
         PartitionState state = unit.partition();
         unitsInFlight--;
+        boolean current = partitions.get(state.topicPartition()) == state;
+        if (slot.outcome() == EventOutcome.TIMEOUT) {
+            unit.markTimedOut(); // the partition stays blocked until the stuck worker lets go
+            return;
+        }
+        if (!current) {
+            return; // given up meanwhile; its abandoned entry is cleared when the unit is released
+        }
         state.unitFinished();
-        if (partitions.get(state.topicPartition()) != state || slot.outcome() == EventOutcome.NO_WORKER) {
-            return; // given up meanwhile, or never ran (no worker in time): runs again when due
-        }
-        if (unit.isBatch()) {
-            finishBatch(state, unit, slot, now);
-        } else {
-            finishRun(state, unit, slot, now);
+        if (slot.outcome() != EventOutcome.NO_WORKER) { // a unit no worker took in time never ran: it runs again
+            outcomes.finished(state, unit, slot, now);
         }
     }
 
-    private void finishRun(PartitionState state, RecordUnit unit, EventSlot slot, long now) {
-        int handled = slot.handledCount();
-        boolean failed = slot.outcome() != EventOutcome.SUCCESS && handled < unit.size();
-        metrics.handled(handled);
-        if (unit.isRetry()) {
-            if (handled == unit.size()) {
-                state.failuresResolved();
-            } else if (failed) {
-                state.failedAgain(state.failed());
-            }
-        } else {
-            state.settleLeading(unit, handled);
-            if (failed) {
-                state.failHead();
-            }
-        }
-        if (failed) {
-            metrics.failed(1);
-            recordError(state, slot, unit.records().get(handled));
-            scheduleRetry(state, now);
-        }
-    }
-
-    private void finishBatch(PartitionState state, RecordUnit unit, EventSlot slot, long now) {
-        List<ConsumerRecord<byte[], byte[]>> records = unit.records();
-        List<ConsumerRecord<byte[], byte[]>> failedRecords = slot.outcome() == EventOutcome.SUCCESS
-                ? pick(records, slot.batchResult().failedIndexes())
-                : records;
-        metrics.handled(records.size() - failedRecords.size());
-        if (!unit.isRetry()) {
-            state.settleBatch(unit, failedRecords);
-        } else if (failedRecords.isEmpty()) {
-            state.failuresResolved();
-        } else {
-            state.failedAgain(failedRecords);
-        }
-        if (!failedRecords.isEmpty()) {
-            metrics.failed(failedRecords.size());
-            recordError(state, slot, failedRecords.get(0));
-            scheduleRetry(state, now);
-        }
-    }
-
-    private List<ConsumerRecord<byte[], byte[]>> pick(List<ConsumerRecord<byte[], byte[]>> records, int[] indexes) {
-        List<ConsumerRecord<byte[], byte[]>> picked = new ArrayList<>(indexes.length);
-        int previous = -1;
-        for (int index : indexes) {
-            if (index >= records.size()) {
-                LOG.atWarn()
-                        .setMessage("handleBatch reported a failed index outside the batch; ignoring it")
-                        .addKeyValue("trigger", triggerName)
-                        .addKeyValue("index", index)
-                        .addKeyValue("batchSize", records.size())
-                        .log();
-            } else if (index != previous) {
-                picked.add(records.get(index));
-            }
-            previous = index;
-        }
-        return picked;
-    }
-
-    private void recordError(PartitionState state, EventSlot slot, ConsumerRecord<byte[], byte[]> record) {
-        switch (slot.outcome()) {
-            case TIMEOUT -> state.lastError("timeout", "the function ran past spec.eventTimeout");
-            case FUNCTION_ERROR ->
-                state.lastError(
-                        slot.error().getClass().getName(),
-                        String.valueOf(slot.error().getMessage()));
-            default -> state.lastError("batch-failure", "handleBatch reported the record as failed");
-        }
-        long now = System.nanoTime();
-        if (now - lastFailureLogNanos < LOG_INTERVAL_NANOS) {
-            failuresNotLogged++;
-            return;
-        }
-        lastFailureLogNanos = now;
-        LOG.atWarn()
-                .setMessage("function failed for a record; it will be retried")
-                .addKeyValue("trigger", triggerName)
-                .addKeyValue("topic", record.topic())
-                .addKeyValue("partition", record.partition())
-                .addKeyValue("offset", record.offset())
-                .addKeyValue("failures", state.failures())
-                .addKeyValue("error", state.lastErrorClass() + ": " + state.lastError())
-                .addKeyValue("failuresNotLoggedSinceLastLine", failuresNotLogged)
-                .log();
-        failuresNotLogged = 0;
-    }
-
-    private void scheduleRetry(PartitionState state, long now) {
-        int failures = state.failures();
-        if (!retry.exhausted(failures)) {
-            state.retryAt(now + retry.backoffNanos(failures));
-            return;
-        }
-        if (deadLetters != null) {
-            state.retryAt(now);
-            state.deadLetterDue(true);
-            return;
-        }
-        state.retryAt(now + retry.maxBackoffNanos());
-        if (state.warnRetryForeverOnce() || failures % 10 == 0) {
-            ConsumerRecord<byte[], byte[]> record = state.failed().get(0);
-            LOG.atWarn()
-                    .setMessage("record failed maxAttempts times and no deadLetterTopic is set: retrying it every "
-                            + "maxBackoff until it succeeds; its partition waits, other partitions go on")
-                    .addKeyValue("trigger", triggerName)
-                    .addKeyValue("topic", record.topic())
-                    .addKeyValue("partition", record.partition())
-                    .addKeyValue("offset", record.offset())
-                    .addKeyValue("failures", failures)
-                    .addKeyValue("error", state.lastErrorClass() + ": " + state.lastError())
-                    .log();
-        }
-    }
-
-    // ---- dead letters ---------------------------------------------------------------------------------
-
-    private void sendToDeadLetter(PartitionState state, long now) {
-        try {
-            state.deadLettering(deadLetters.send(
-                    List.copyOf(state.failed()), state.lastErrorClass(), state.lastError(), state.failures()));
-            state.deadLetterDue(false);
-        } catch (KafkaException e) {
-            LOG.atError()
-                    .setMessage("cannot send to the dead-letter topic; trying again after maxBackoff")
-                    .addKeyValue("trigger", triggerName)
-                    .addKeyValue("deadLetterTopic", deadLetters.topic())
-                    .setCause(e)
-                    .log();
-            state.retryAt(now + retry.maxBackoffNanos());
-        }
-    }
-
-    private void checkDeadLetters(long now) {
-        for (PartitionState state : partitions.values()) {
-            List<Future<RecordMetadata>> sends = state.deadLettering();
-            if (sends == null || !allDone(sends)) {
+    /** Units whose worker let go after a timeout, or after their partition was given up. */
+    private void drainReleases(long now) {
+        RecordUnit unit;
+        while ((unit = releases.poll()) != null) {
+            PartitionState owner = unit.partition();
+            abandoned.remove(owner.topicPartition(), unit);
+            PartitionState current = partitions.get(owner.topicPartition());
+            if (current == null || current.inFlight() != unit) {
                 continue;
             }
-            Throwable failure = failureOf(sends);
-            if (failure != null) {
-                LOG.atError()
-                        .setMessage("the dead-letter topic did not take the records; trying again after maxBackoff")
-                        .addKeyValue("trigger", triggerName)
-                        .addKeyValue("deadLetterTopic", deadLetters.topic())
-                        .setCause(failure)
-                        .log();
-                state.deadLettering(null);
-                state.deadLetterDue(true);
-                state.retryAt(now + retry.maxBackoffNanos());
-                continue;
+            current.unitFinished();
+            if (current == owner && unit.timedOut()) {
+                outcomes.timedOutAndReleased(current, unit, now);
             }
-            ConsumerRecord<byte[], byte[]> first = state.failed().get(0);
-            LOG.atWarn()
-                    .setMessage("records sent to the dead-letter topic after their last attempt")
-                    .addKeyValue("trigger", triggerName)
-                    .addKeyValue("deadLetterTopic", deadLetters.topic())
-                    .addKeyValue("topic", first.topic())
-                    .addKeyValue("partition", first.partition())
-                    .addKeyValue("firstOffset", first.offset())
-                    .addKeyValue("records", sends.size())
-                    .addKeyValue("error", state.lastErrorClass() + ": " + state.lastError())
-                    .log();
-            metrics.deadLettered(sends.size());
-            state.failuresResolved();
-        }
-    }
-
-    private static boolean allDone(List<Future<RecordMetadata>> sends) {
-        for (Future<RecordMetadata> send : sends) {
-            if (!send.isDone()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static Throwable failureOf(List<Future<RecordMetadata>> sends) {
-        for (Future<RecordMetadata> send : sends) {
-            try {
-                send.get();
-            } catch (ExecutionException e) {
-                return e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return e;
-            }
-        }
-        return null;
-    }
-
-    // ---- commits --------------------------------------------------------------------------------------
-
-    private Map<TopicPartition, OffsetAndMetadata> offsetsToCommit(Collection<PartitionState> states) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
-        for (PartitionState state : states) {
-            long offset = state.offsetToCommit();
-            if (offset >= 0) {
-                offsets.put(state.topicPartition(), new OffsetAndMetadata(offset));
-                state.commitRequested(offset);
-            }
-        }
-        return offsets;
-    }
-
-    private void commitAsync() {
-        Map<TopicPartition, OffsetAndMetadata> offsets = offsetsToCommit(partitions.values());
-        if (offsets.isEmpty()) {
-            return;
-        }
-        long sent = System.nanoTime();
-        consumer.commitAsync(offsets, (committed, error) -> committed(offsets, error, sent));
-    }
-
-    private void commitSync(Collection<PartitionState> states) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = offsetsToCommit(states);
-        if (offsets.isEmpty()) {
-            return;
-        }
-        long sent = System.nanoTime();
-        try {
-            consumer.commitSync(offsets, CLOSE_TIMEOUT);
-            committed(offsets, null, sent);
-        } catch (KafkaException e) {
-            committed(offsets, e, sent);
-        }
-    }
-
-    private void committed(Map<TopicPartition, OffsetAndMetadata> offsets, Exception error, long sentNanos) {
-        metrics.commitLatency(System.nanoTime() - sentNanos);
-        for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : offsets.entrySet()) {
-            PartitionState state = partitions.get(entry.getKey());
-            if (state == null) {
-                continue;
-            } else if (error == null) {
-                state.commitSucceeded(entry.getValue().offset());
-            } else {
-                state.commitFailed();
-            }
-        }
-        if (error instanceof RebalanceInProgressException) {
-            metrics.commitFailed(); // expected while the group rebalances; the revoke commits synchronously
-        } else if (error != null) {
-            metrics.commitFailed();
-            LOG.atWarn()
-                    .setMessage("offset commit failed; the next commit carries these offsets again")
-                    .addKeyValue("trigger", triggerName)
-                    .addKeyValue("partitions", offsets.keySet().toString())
-                    .addKeyValue("error", error.toString())
-                    .log();
         }
     }
 
@@ -575,30 +372,37 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         if (leaving.isEmpty()) {
             return;
         }
-        long deadline = System.nanoTime() + config.workerTerminationTimeout().toNanos();
-        int abandoned = awaitIdle(leaving, deadline);
-        runDrainHooks(deadline);
-        commitSync(leaving);
-        leaving.forEach(this::forget);
-        metrics.revoked(leaving.size());
+        int stillBusy = 0;
+        try {
+            long deadline =
+                    System.nanoTime() + config.workerTerminationTimeout().toNanos();
+            stillBusy = awaitIdle(leaving, deadline);
+            runDrainHooks(deadline);
+            commits.commitSync(consumer, leaving, COMMIT_TIMEOUT);
+        } finally {
+            leaving.forEach(this::forget);
+            metrics.revoked(leaving.size());
+        }
         LOG.atInfo()
                 .setMessage("partitions revoked")
                 .addKeyValue("trigger", triggerName)
                 .addKeyValue("partitions", revoked.toString())
-                .addKeyValue("unitsAbandoned", abandoned)
+                .addKeyValue("stillRunningAtDeadline", stillBusy)
                 .log();
     }
 
     /** @return how many partitions still had work in flight at the deadline (the next owner repeats it) */
     private int awaitIdle(List<PartitionState> leaving, long deadline) {
         while (true) {
-            drainCompletions();
-            checkDeadLetters(System.nanoTime());
+            long now = System.nanoTime();
+            drainCompletions(now);
+            drainReleases(now);
             int busy = 0;
             for (PartitionState state : leaving) {
+                outcomes.checkDeadLetters(state, now);
                 busy += state.busy() ? 1 : 0;
             }
-            if (busy == 0 || System.nanoTime() - deadline >= 0) {
+            if (busy == 0 || now - deadline >= 0) {
                 return busy;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
@@ -646,10 +450,15 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
             if (partitions.containsKey(topicPartition)) {
                 continue; // already ours (cooperative assignments list only what is new, but be safe)
             }
-            PartitionState state = new PartitionState(topicPartition);
+            PartitionState state = new PartitionState(topicPartition, triggerName, releases);
+            RecordUnit stillRunning = abandoned.get(topicPartition);
+            if (stillRunning != null) {
+                state.blockedBy(stillRunning); // its records must not run twice at once
+            }
             state.lagGauge(metrics.lagGauge(state));
             partitions.put(topicPartition, state);
         }
+        order = partitions.values().toArray(PartitionState[]::new);
         if (!assigned.isEmpty()) {
             LOG.atInfo()
                     .setMessage("partitions assigned")
@@ -660,7 +469,13 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     }
 
     private void forget(PartitionState state) {
+        RecordUnit running = state.inFlight();
+        if (running != null) {
+            running.reportRelease(); // whoever owns the partition next waits for it
+            abandoned.put(state.topicPartition(), running);
+        }
         partitions.remove(state.topicPartition(), state);
+        order = partitions.values().toArray(PartitionState[]::new);
         metrics.remove(state.lagGauge());
         if (state.paused()) {
             metrics.pausedPartitions(-1);
@@ -671,9 +486,11 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
 
     private void shutDown() {
         try {
-            drainCompletions();
-            commitSync(new ArrayList<>(partitions.values()));
-            consumer.close(CLOSE_TIMEOUT); // revokes everything through onPartitionsRevoked
+            long now = System.nanoTime();
+            drainCompletions(now);
+            drainReleases(now);
+            commits.commitSync(consumer, partitions.values(), COMMIT_TIMEOUT);
+            consumer.close(COMMIT_TIMEOUT); // revokes everything through onPartitionsRevoked
         } catch (RuntimeException e) {
             LOG.atWarn()
                     .setMessage("closing the kafka consumer failed")
@@ -681,14 +498,23 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
                     .setCause(e)
                     .log();
         } finally {
-            if (deadLetters != null) {
-                deadLetters.close();
-            }
+            closeDeadLetters();
             LOG.atInfo()
                     .setMessage("kafka trigger stopped")
                     .addKeyValue("function", functionName)
                     .addKeyValue("trigger", triggerName)
                     .log();
         }
+    }
+
+    private void closeDeadLetters() {
+        if (deadLetters != null) {
+            deadLetters.close();
+        }
+    }
+
+    /** @return the longest {@link #shutDown} takes after the revoke's own wait: two commits and the close */
+    static Duration shutdownAllowance() {
+        return COMMIT_TIMEOUT.multipliedBy(3);
     }
 }

@@ -101,21 +101,6 @@ final class KafkaRecordEvent implements Event {
     }
 
     @Override
-    public String method() {
-        return "";
-    }
-
-    @Override
-    public String path() {
-        return "";
-    }
-
-    @Override
-    public String query() {
-        return "";
-    }
-
-    @Override
     public long timestampMillis() {
         return record.timestamp();
     }

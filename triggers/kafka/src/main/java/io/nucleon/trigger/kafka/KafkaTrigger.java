@@ -14,6 +14,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@code kafka-cluster} trigger: one consumer in the configured group, records of a partition handled
@@ -21,6 +23,8 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
  * failed records retried and then dead-lettered. See {@link KafkaPollLoop} for the mechanics.
  */
 final class KafkaTrigger implements Trigger {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTrigger.class);
 
     /**
      * Client properties the trigger owns, with what to do instead: setting them in consumerProperties
@@ -103,6 +107,20 @@ final class KafkaTrigger implements Trigger {
         return properties;
     }
 
+    /**
+     * The dead-letter producer reaches the brokers the way the consumer does, including security settings
+     * given only in consumerProperties (OAUTHBEARER, GSSAPI, custom SSL).
+     */
+    static Map<String, String> deadLetterProperties(KafkaTriggerConfig config) {
+        Map<String, String> properties = clientProperties(config);
+        config.consumerProperties().forEach((key, value) -> {
+            if (key.startsWith("security.") || key.startsWith("sasl.") || key.startsWith("ssl.")) {
+                properties.put(key, value);
+            }
+        });
+        return properties;
+    }
+
     /** What the consumer and the dead-letter producer share: where the brokers are and how to reach them. */
     static Map<String, String> clientProperties(KafkaTriggerConfig config) {
         Map<String, String> properties = new LinkedHashMap<>();
@@ -130,7 +148,7 @@ final class KafkaTrigger implements Trigger {
         DeadLetterPublisher deadLetters = config.deadLetterTopic().isEmpty()
                 ? null
                 : new DeadLetterPublisher(
-                        config.deadLetterTopic(), context.functionName(), name(), clientProperties(config));
+                        config.deadLetterTopic(), context.functionName(), name(), deadLetterProperties(config));
         loop = new KafkaPollLoop(
                 config, context.functionName(), name(), context.dispatcher(), metrics, consumerProperties, deadLetters);
         thread =
@@ -167,7 +185,18 @@ final class KafkaTrigger implements Trigger {
         }
         loop.stop();
         try {
-            thread.join(config.workerTerminationTimeout().toMillis() + 15_000);
+            long waitMillis = config.workerTerminationTimeout()
+                    .plus(KafkaPollLoop.shutdownAllowance())
+                    .plusSeconds(5)
+                    .toMillis();
+            thread.join(waitMillis);
+            if (thread.isAlive()) {
+                LOG.atWarn()
+                        .setMessage("kafka poll thread did not stop in time; leaving it")
+                        .addKeyValue("trigger", name())
+                        .addKeyValue("waitedMs", waitMillis)
+                        .log();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

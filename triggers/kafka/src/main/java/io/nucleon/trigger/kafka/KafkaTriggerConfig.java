@@ -23,6 +23,7 @@ import java.util.Optional;
  * @param sessionTimeout the consumer's group session timeout
  * @param heartbeatInterval the consumer's heartbeat interval
  * @param maxPollRecords the most records one poll returns
+ * @param maxBufferedRecords the most fetched records the trigger holds across its partitions
  * @param workerAllocationMode {@code pool} or {@code static} (see {@link #ATTRIBUTES})
  * @param retry how failed records are retried
  * @param deadLetterTopic where records go when their retries are used up; empty to retry forever
@@ -40,6 +41,7 @@ public record KafkaTriggerConfig(
         Duration sessionTimeout,
         Duration heartbeatInterval,
         int maxPollRecords,
+        int maxBufferedRecords,
         String workerAllocationMode,
         RetryPolicy retry,
         String deadLetterTopic,
@@ -57,6 +59,8 @@ public record KafkaTriggerConfig(
     public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(3);
     /** Default of {@code maxPollRecords}: {@value}. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 500;
+    /** Default of {@code maxBufferedRecords}: {@value}. */
+    public static final int DEFAULT_MAX_BUFFERED_RECORDS = 10_000;
     /** Default of {@code workerTerminationTimeout}: 10 s. */
     public static final Duration DEFAULT_WORKER_TERMINATION_TIMEOUT = Duration.ofSeconds(10);
     /** Default of {@code commitInterval}: 1 s. */
@@ -80,6 +84,7 @@ public record KafkaTriggerConfig(
             "sessionTimeout",
             "heartbeatInterval",
             "maxPollRecords",
+            "maxBufferedRecords",
             "workerAllocationMode",
             "retry",
             "deadLetterTopic",
@@ -117,6 +122,7 @@ public record KafkaTriggerConfig(
                 session,
                 heartbeat,
                 attributes.integer("maxPollRecords", DEFAULT_MAX_POLL_RECORDS, 1, 100_000),
+                attributes.integer("maxBufferedRecords", DEFAULT_MAX_BUFFERED_RECORDS, 1, 10_000_000),
                 oneOf(attributes, "workerAllocationMode", "pool", List.of("pool", "static")),
                 attributes.child("retry").map(RetryPolicy::from).orElseGet(RetryPolicy::defaults),
                 attributes.string("deadLetterTopic", ""),

@@ -5,9 +5,10 @@ import io.nucleon.config.BatchConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -25,6 +26,8 @@ import org.apache.kafka.common.TopicPartition;
 final class PartitionState {
 
     private final TopicPartition topicPartition;
+    private final String triggerName;
+    private final Queue<RecordUnit> releases;
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
     private final List<ConsumerRecord<byte[], byte[]>> failed = new ArrayList<>();
     private long settledUpTo = -1;
@@ -39,15 +42,22 @@ final class PartitionState {
     private String lastError = "";
     private String lastErrorClass = "";
     private boolean deadLetterDue;
-    private List<Future<RecordMetadata>> deadLettering;
+    private CompletableFuture<Void> deadLettering;
     private boolean paused;
     private boolean revoked;
     private boolean warnedRetryForever;
     private volatile long lag;
     private Gauge lagGauge;
 
-    PartitionState(TopicPartition topicPartition) {
+    PartitionState(TopicPartition topicPartition, String triggerName, Queue<RecordUnit> releases) {
         this.topicPartition = topicPartition;
+        this.triggerName = triggerName;
+        this.releases = releases;
+    }
+
+    /** For tests: units report their release nowhere in particular. */
+    PartitionState(TopicPartition topicPartition) {
+        this(topicPartition, "test", new ConcurrentLinkedQueue<>());
     }
 
     TopicPartition topicPartition() {
@@ -84,16 +94,15 @@ final class PartitionState {
      * @param nowNanos the loop's clock
      * @param batch the batch settings, or {@code null} for runs
      * @param maxRun the most records of one run
-     * @param triggerName for the events
      * @return the unit, not yet dispatched; or {@code null}
      */
-    RecordUnit nextUnit(long nowNanos, BatchConfig batch, int maxRun, String triggerName) {
+    RecordUnit nextUnit(long nowNanos, BatchConfig batch, int maxRun) {
         if (inFlight != null || deadLettering != null || deadLetterDue || revoked) {
             return null;
         }
         if (!failed.isEmpty()) {
             return nowNanos - retryAtNanos >= 0
-                    ? new RecordUnit(this, List.copyOf(failed), batch != null, true, triggerName)
+                    ? new RecordUnit(this, List.copyOf(failed), batch != null, true, triggerName, releases)
                     : null;
         }
         if (pending.isEmpty()) {
@@ -115,7 +124,7 @@ final class PartitionState {
             }
             records.add(record);
         }
-        return new RecordUnit(this, records, batch != null, false, triggerName);
+        return new RecordUnit(this, records, batch != null, false, triggerName, releases);
     }
 
     /** @return when a batch that is waiting to fill is due, or {@link Long#MAX_VALUE} */
@@ -140,6 +149,15 @@ final class PartitionState {
 
     RecordUnit inFlight() {
         return inFlight;
+    }
+
+    /**
+     * A unit of this partition from before a rebalance still runs on a worker (abandoned at the revoke
+     * deadline): nothing of the partition runs until it lets go, so the same records never run twice at
+     * once.
+     */
+    void blockedBy(RecordUnit abandoned) {
+        inFlight = abandoned;
     }
 
     // ---- outcomes -------------------------------------------------------------------------------------
@@ -232,11 +250,11 @@ final class PartitionState {
         return deadLetterDue && deadLettering == null && inFlight == null && nowNanos - retryAtNanos >= 0;
     }
 
-    void deadLettering(List<Future<RecordMetadata>> sends) {
+    void deadLettering(CompletableFuture<Void> sends) {
         deadLettering = sends;
     }
 
-    List<Future<RecordMetadata>> deadLettering() {
+    CompletableFuture<Void> deadLettering() {
         return deadLettering;
     }
 
@@ -258,6 +276,15 @@ final class PartitionState {
     long offsetToCommit() {
         long offset = commitOffset();
         return offset > Math.max(committed, commitRequested) ? offset : -1;
+    }
+
+    /**
+     * @return the offset to commit before letting the partition go, or -1 when the broker has it: unlike
+     *     {@link #offsetToCommit()} it does not trust an asynchronous commit still on its way
+     */
+    long offsetToCommitNow() {
+        long offset = commitOffset();
+        return offset > committed ? offset : -1;
     }
 
     void commitRequested(long offset) {
@@ -295,16 +322,7 @@ final class PartitionState {
     }
 
     boolean busy() {
-        return inFlight != null || (deadLettering != null && !allDone(deadLettering));
-    }
-
-    private static boolean allDone(List<Future<RecordMetadata>> sends) {
-        for (Future<RecordMetadata> send : sends) {
-            if (!send.isDone()) {
-                return false;
-            }
-        }
-        return true;
+        return inFlight != null || (deadLettering != null && !deadLettering.isDone());
     }
 
     long lag() {

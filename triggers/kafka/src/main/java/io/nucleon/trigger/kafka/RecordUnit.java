@@ -5,6 +5,7 @@ import io.nucleon.runtime.dispatch.EventGroup;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -20,16 +21,28 @@ final class RecordUnit implements EventGroup {
     private final boolean batch;
     private final boolean retry;
     private final KafkaRecordEvent[] events;
+    private final Queue<RecordUnit> releases;
     private long firstId;
     private volatile boolean stopRequested;
+    private volatile int started;
+    private volatile int handled;
+    private volatile boolean reportRelease;
+    private boolean timedOut;
 
+    /**
+     * @param releases where {@link #release()} reports the unit once {@link #reportRelease()} was asked
+     *     for: the poll thread waits for a timed-out or abandoned unit's worker before its partition's
+     *     records run again
+     */
     RecordUnit(
             PartitionState partition,
             List<ConsumerRecord<byte[], byte[]>> records,
             boolean batch,
             boolean retry,
-            String triggerName) {
+            String triggerName,
+            Queue<RecordUnit> releases) {
         this.partition = partition;
+        this.releases = releases;
         this.records = records;
         this.batch = batch;
         this.retry = retry;
@@ -50,6 +63,48 @@ final class RecordUnit implements EventGroup {
     /** @return whether this unit re-runs records that failed before */
     boolean isRetry() {
         return retry;
+    }
+
+    /** Poll thread: the unit was answered as timed out; its worker may still be running it. */
+    void markTimedOut() {
+        timedOut = true;
+        reportRelease = true;
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** Poll thread: tell me when the worker has let go (the unit is abandoned or timed out). */
+    void reportRelease() {
+        reportRelease = true;
+    }
+
+    /** @return how many records of the run were started; exact once released */
+    int startedCount() {
+        return started;
+    }
+
+    /** @return how many leading records of the run succeeded; exact once released */
+    int handledCount() {
+        return handled;
+    }
+
+    @Override
+    public void started(int index) {
+        started = index + 1;
+    }
+
+    @Override
+    public void handled(int index) {
+        handled = index + 1;
+    }
+
+    @Override
+    public void release() {
+        if (reportRelease) {
+            releases.offer(this);
+        }
     }
 
     /** Asks a run to stop before its next record: the partition is being given up. */

@@ -31,6 +31,8 @@ final class KafkaFixture {
     final String topic;
     final String group;
     final String function;
+    /** spec.eventTimeout of the processors this fixture starts. */
+    String eventTimeout = "5s";
 
     KafkaFixture(KafkaBroker broker, String name, int partitions) {
         this.broker = broker;
@@ -94,7 +96,7 @@ final class KafkaFixture {
                   name: %s
                 spec:
                   handler: %s
-                  eventTimeout: 5s
+                  eventTimeout: %s
                   triggers:
                     %s:
                       kind: %s
@@ -111,6 +113,7 @@ final class KafkaFixture {
                 """.formatted(
                         function,
                         handler,
+                        eventTimeout,
                         triggerName,
                         kind,
                         numWorkers,

@@ -173,7 +173,7 @@ class KafkaTriggerConfigTest {
                 ATTRIBUTES + 4,
                 "brokerz",
                 "unknown field (known fields: brokers, commitInterval, consumerGroup, consumerProperties, "
-                        + "deadLetterTopic, heartbeatInterval, initialOffset, maxPollRecords, retry, sasl, "
+                        + "deadLetterTopic, heartbeatInterval, initialOffset, maxBufferedRecords, maxPollRecords, retry, sasl, "
                         + "sessionTimeout, tls, topics, workerAllocationMode, workerTerminationTimeout)");
     }
 

@@ -25,9 +25,9 @@ class PartitionStateBatchTimeoutTest {
         fetch(0, 7, 0);
         fetch(7, 2, 200);
 
-        assertThat(state.nextUnit(ms(299), BATCH, 128, "orders")).isNull();
+        assertThat(state.nextUnit(ms(299), BATCH, 128)).isNull();
         assertThat(state.batchDueNanos(BATCH)).isEqualTo(ms(300));
-        assertThat(state.nextUnit(ms(300), BATCH, 128, "orders").size()).isEqualTo(9);
+        assertThat(state.nextUnit(ms(300), BATCH, 128).size()).isEqualTo(9);
     }
 
     /**
@@ -38,13 +38,13 @@ class PartitionStateBatchTimeoutTest {
     @Test
     void shouldTimeTheNextBatchFromItsOwnFirstRecord() {
         fetch(0, 1, 0);
-        RecordUnit first = state.nextUnit(ms(300), BATCH, 128, "orders");
+        RecordUnit first = state.nextUnit(ms(300), BATCH, 128);
         state.dispatched(first, ms(300));
         fetch(1, 1, 310); // arrives while the first batch runs
         state.unitFinished();
         state.settleBatch(first, List.of());
 
-        assertThat(state.nextUnit(ms(320), BATCH, 128, "orders"))
+        assertThat(state.nextUnit(ms(320), BATCH, 128))
                 .as("offset 1 arrived at 310 ms: its batch waits to fill until 610 ms")
                 .isNull();
         assertThat(state.batchDueNanos(BATCH)).isEqualTo(ms(610));

@@ -26,7 +26,7 @@ class PartitionStateTest {
     }
 
     private RecordUnit run(long nowNanos) {
-        RecordUnit unit = state.nextUnit(nowNanos, null, 3, "t");
+        RecordUnit unit = state.nextUnit(nowNanos, null, 3);
         if (unit != null) {
             state.dispatched(unit, nowNanos);
         }
@@ -95,14 +95,14 @@ class PartitionStateTest {
     void shouldWaitForBatchSizeOrTimeout() {
         long timeout = BATCH.timeout().toNanos();
         fetch(0, 3, 0);
-        assertThat(state.nextUnit(timeout - 1, BATCH, 3, "t"))
+        assertThat(state.nextUnit(timeout - 1, BATCH, 3))
                 .as("3 < batchSize, timeout not reached")
                 .isNull();
         assertThat(state.batchDueNanos(BATCH)).isEqualTo(timeout);
-        assertThat(state.nextUnit(timeout, BATCH, 3, "t").size()).isEqualTo(3);
+        assertThat(state.nextUnit(timeout, BATCH, 3).size()).isEqualTo(3);
 
         fetch(3, 6, timeout);
-        RecordUnit full = state.nextUnit(timeout, BATCH, 3, "t");
+        RecordUnit full = state.nextUnit(timeout, BATCH, 3);
         assertThat(full.isBatch()).isTrue();
         assertThat(full.size())
                 .as("a full batch goes at once, capped at batchSize")
@@ -112,13 +112,13 @@ class PartitionStateTest {
     @Test
     void shouldRetryOnlyTheRecordsABatchReportedAsFailed() {
         fetch(0, 4, 0);
-        RecordUnit batch = state.nextUnit(0, BATCH, 3, "t");
+        RecordUnit batch = state.nextUnit(0, BATCH, 3);
         state.dispatched(batch, 0);
         state.unitFinished();
         state.settleBatch(batch, List.of(batch.records().get(1), batch.records().get(3)));
 
         assertThat(state.commitOffset()).as("below the first failed record").isEqualTo(1);
-        RecordUnit retry = state.nextUnit(0, BATCH, 3, "t");
+        RecordUnit retry = state.nextUnit(0, BATCH, 3);
         assertThat(retry.records()).extracting(ConsumerRecord::offset).containsExactly(1L, 3L);
 
         state.dispatched(retry, 0);
