@@ -266,8 +266,8 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     }
 
     /**
-     * Pauses a partition whose buffer is full, or every partition holding records while the trigger's
-     * total is over {@code maxBufferedRecords} (or while stopping); resumes at half.
+     * Pauses a partition whose buffer is full, or every partition while the trigger's total is over
+     * {@code maxBufferedRecords} (or while stopping); resumes each at half.
      */
     private void flowControl() {
         long total = 0;
@@ -279,7 +279,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         boolean underTotal = total <= config.maxBufferedRecords() / 2;
         for (PartitionState state : order) {
             int count = state.bufferedCount();
-            boolean full = count >= maxBuffered || (overTotal && count > 0);
+            boolean full = count >= maxBuffered || overTotal; // empty ones too, or each would add a poll
             if (!state.paused() && (!accepting || full)) {
                 consumer.pause(List.of(state.topicPartition()));
                 state.paused(true);

@@ -69,4 +69,31 @@ class KafkaBackPressureIT {
                 .doesNotHaveDuplicates()
                 .hasSize(RECORDS);
     }
+
+    @Test
+    void shouldKeepTheTotalAcrossPartitionsUnderMaxBufferedRecordsPlusOnePoll() {
+        int partitions = 4;
+        int maxTotal = 300; // below 4 partitions x 256 per partition: the total bound is the one that holds
+        KafkaFixture kafka = new KafkaFixture(broker, "back-pressure-total", partitions);
+        for (int partition = 0; partition < partitions; partition++) {
+            kafka.produce(partition, KafkaFixture.values("p" + partition + "-", 600));
+        }
+        Recorder recorder = Recorder.of(kafka.function);
+        recorder.delayMillis = 1;
+        List<Double> buffered = new CopyOnWriteArrayList<>();
+        String attributes = "        maxPollRecords: " + MAX_POLL_RECORDS + "\n        maxBufferedRecords: " + maxTotal;
+        try (Processor processor = kafka.start(RUNS, 2, "", attributes)) {
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() -> {
+                        buffered.add(KafkaFixture.gauge(processor, "nucleon_kafka_buffered_records"));
+                        return recorder.succeededValues().size() >= partitions * 600;
+                    });
+        }
+        assertThat(buffered)
+                .as("records held across partitions, sampled every 20 ms")
+                .hasSizeGreaterThan(10)
+                .allSatisfy(value -> assertThat(value).isLessThanOrEqualTo(maxTotal + MAX_POLL_RECORDS));
+        assertThat(buffered).anySatisfy(value -> assertThat(value).isGreaterThanOrEqualTo(maxTotal / 2.0));
+    }
 }
