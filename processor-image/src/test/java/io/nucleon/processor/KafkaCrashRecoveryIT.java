@@ -62,11 +62,11 @@ class KafkaCrashRecoveryIT {
     private static final Duration HANDLED_TIMEOUT = Duration.ofSeconds(90);
 
     /**
-     * What a crash may handle twice, per partition: the run in flight (a partition's records reach a
-     * worker in runs of up to {@code KafkaPollLoop.MAX_RUN} = 128) plus the runs finished since the last
-     * commit, which at commitInterval 200 ms and ~1 record per ms is ~200 records; doubled for headroom.
+     * What a crash may handle twice, per partition: what was finished since the last commit (commits
+     * count the finished records of a run in flight too), at commitInterval 200 ms and ~1 record per ms
+     * about 200 records, plus the record running at the kill; doubled, plus a few for timing headroom.
      */
-    private static final int MAX_DUPLICATES = PARTITIONS * (128 + 400);
+    private static final int MAX_DUPLICATES = PARTITIONS * 528;
 
     private final List<ProcessorProcess> processors = new ArrayList<>();
 

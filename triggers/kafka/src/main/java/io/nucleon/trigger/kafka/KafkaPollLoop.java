@@ -46,8 +46,13 @@ import org.slf4j.LoggerFactory;
 final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPollLoop.class);
-    /** Records per run: enough to pay a thread hand-off once for many records, small enough to stop quickly. */
-    static final int MAX_RUN = 128;
+    /**
+     * Records per run: the hand-off between threads is paid once per run, and one partition runs one unit
+     * at a time, so this sets a partition's speed for small functions (128 gave 0.6-0.7x a plain
+     * KafkaConsumer loop on one partition, 512 about 1x: benchmarks/README.md). A run still stops
+     * between records on a revoke, and commits count its finished records while it runs.
+     */
+    static final int MAX_RUN = 512;
 
     private static final long BUSY_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -73,6 +78,10 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     private volatile boolean accepting = true;
     private volatile boolean running = true;
     private volatile String problem;
+    /** Set while the poll thread parks for a finished unit; workers unpark it only then. */
+    private volatile boolean waitingForUnits;
+
+    private Thread pollThread;
     private KafkaConsumer<byte[], byte[]> consumer;
     private PartitionState[] order = new PartitionState[0];
     private int nextFirst;
@@ -133,6 +142,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
 
     @Override
     public void run() {
+        pollThread = Thread.currentThread();
         try {
             consumer =
                     new KafkaConsumer<>(consumerProperties, new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -205,7 +215,17 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
             lastCommitNanos = now;
             commits.commitAsync(consumer, partitions.values());
         }
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofNanos(pollTimeoutNanos(now)));
+        ConsumerRecords<byte[], byte[]> records;
+        if (unitsInFlight > 0 && accepting) {
+            // Finished units, not the broker, decide when this partition's next unit can go: take what
+            // was fetched without waiting, then sleep until a worker hands a unit back.
+            records = consumer.poll(Duration.ZERO);
+            if (records.isEmpty()) {
+                awaitFinishedUnit(BUSY_POLL_NANOS);
+            }
+        } else {
+            records = consumer.poll(Duration.ofNanos(pollTimeoutNanos(now)));
+        }
         if (!records.isEmpty()) {
             buffer(records, System.nanoTime());
         }
@@ -304,6 +324,28 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     @Override
     public void onComplete(EventSlot slot) {
         completions.offer(slot);
+        wakePollThread();
+    }
+
+    /** Whichever thread lets go of a timed-out or abandoned unit last. */
+    private void released(RecordUnit unit) {
+        releases.offer(unit);
+        wakePollThread();
+    }
+
+    private void wakePollThread() {
+        if (waitingForUnits) {
+            LockSupport.unpark(pollThread);
+        }
+    }
+
+    /** Parks until a unit comes back or {@code nanos} pass; the flag goes up before the last look. */
+    private void awaitFinishedUnit(long nanos) {
+        waitingForUnits = true;
+        if (completions.isEmpty() && releases.isEmpty()) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        waitingForUnits = false;
     }
 
     private void drainCompletions(long now) {
@@ -450,7 +492,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
             if (partitions.containsKey(topicPartition)) {
                 continue; // already ours (cooperative assignments list only what is new, but be safe)
             }
-            PartitionState state = new PartitionState(topicPartition, triggerName, releases);
+            PartitionState state = new PartitionState(topicPartition, triggerName, this::released);
             RecordUnit stillRunning = abandoned.get(topicPartition);
             if (stillRunning != null) {
                 state.blockedBy(stillRunning); // its records must not run twice at once

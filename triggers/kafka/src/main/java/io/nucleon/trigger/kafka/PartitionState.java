@@ -5,9 +5,8 @@ import io.nucleon.config.BatchConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -20,14 +19,15 @@ import org.apache.kafka.common.TopicPartition;
  * is therefore always "everything below it is done":
  *
  * <pre>
- *   commitOffset = failed.isEmpty() ? settledUpTo : failed.first.offset
+ *   commitOffset = failed.isEmpty() ? max(settledUpTo, end of the run in flight's finished records)
+ *                                   : failed.first.offset
  * </pre>
  */
 final class PartitionState {
 
     private final TopicPartition topicPartition;
     private final String triggerName;
-    private final Queue<RecordUnit> releases;
+    private final Consumer<RecordUnit> releases;
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
     private final List<ConsumerRecord<byte[], byte[]>> failed = new ArrayList<>();
     private long settledUpTo = -1;
@@ -49,7 +49,7 @@ final class PartitionState {
     private volatile long lag;
     private Gauge lagGauge;
 
-    PartitionState(TopicPartition topicPartition, String triggerName, Queue<RecordUnit> releases) {
+    PartitionState(TopicPartition topicPartition, String triggerName, Consumer<RecordUnit> releases) {
         this.topicPartition = topicPartition;
         this.triggerName = triggerName;
         this.releases = releases;
@@ -57,7 +57,7 @@ final class PartitionState {
 
     /** For tests: units report their release nowhere in particular. */
     PartitionState(TopicPartition topicPartition) {
-        this(topicPartition, "test", new ConcurrentLinkedQueue<>());
+        this(topicPartition, "test", unit -> {});
     }
 
     TopicPartition topicPartition() {
@@ -267,9 +267,22 @@ final class PartitionState {
 
     // ---- commits --------------------------------------------------------------------------------------
 
-    /** @return the offset below which every record is done, or -1 when nothing is known yet */
+    /**
+     * @return the offset below which every record is done, or -1 when nothing is known yet. A run in
+     *     flight counts with the records it has finished so far, so a long run does not hold commits back.
+     */
     long commitOffset() {
-        return failed.isEmpty() ? settledUpTo : failed.get(0).offset();
+        if (!failed.isEmpty()) {
+            return failed.get(0).offset();
+        }
+        RecordUnit running = inFlight;
+        if (running != null && running.partition() == this && !running.isRetry() && !running.isBatch()) {
+            int handled = running.handledCount();
+            if (handled > 0) {
+                return Math.max(settledUpTo, running.records().get(handled - 1).offset() + 1);
+            }
+        }
+        return settledUpTo;
     }
 
     /** @return the offset to commit now, or -1 when the broker already has it (or it is on its way) */

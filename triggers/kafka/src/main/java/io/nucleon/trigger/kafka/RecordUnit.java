@@ -5,7 +5,7 @@ import io.nucleon.runtime.dispatch.EventGroup;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Queue;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -21,7 +21,7 @@ final class RecordUnit implements EventGroup {
     private final boolean batch;
     private final boolean retry;
     private final KafkaRecordEvent[] events;
-    private final Queue<RecordUnit> releases;
+    private final Consumer<RecordUnit> releases;
     private long firstId;
     private volatile boolean stopRequested;
     private volatile int started;
@@ -40,7 +40,7 @@ final class RecordUnit implements EventGroup {
             boolean batch,
             boolean retry,
             String triggerName,
-            Queue<RecordUnit> releases) {
+            Consumer<RecordUnit> releases) {
         this.partition = partition;
         this.releases = releases;
         this.records = records;
@@ -103,7 +103,7 @@ final class RecordUnit implements EventGroup {
     @Override
     public void release() {
         if (reportRelease) {
-            releases.offer(this);
+            releases.accept(this);
         }
     }
 

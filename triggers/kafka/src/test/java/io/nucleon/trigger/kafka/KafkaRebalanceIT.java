@@ -43,7 +43,7 @@ class KafkaRebalanceIT {
      * new owner starts again from the run's first offset; plus (2) records settled since the last
      * successful commit if the revoke-time commit itself failed: one commitInterval (100 ms) of work,
      * at most 100 records at the function's 1 ms per record (a partition has one unit in flight).
-     * At most all 4 partitions change owner: 4 * (128 + 100).
+     * At most all 4 partitions change owner: 4 * (MAX_RUN + 100).
      */
     private static final int MAX_DUPLICATES = PARTITIONS * (KafkaPollLoop.MAX_RUN + 100);
 

@@ -142,4 +142,20 @@ class PartitionStateTest {
         assertThat(run(0)).isNull();
         assertThat(state.busy()).isFalse();
     }
+
+    @Test
+    void shouldCountTheFinishedRecordsOfARunInFlightForCommits() {
+        fetch(10, 5, 0);
+        RecordUnit unit = run(0);
+        assertThat(state.commitOffset()).as("nothing finished yet").isEqualTo(-1);
+
+        unit.started(0);
+        unit.handled(0);
+        unit.started(1);
+        unit.handled(1);
+        unit.started(2); // running, not finished
+        assertThat(state.commitOffset())
+                .as("below the first record not yet finished")
+                .isEqualTo(12);
+    }
 }
