@@ -47,7 +47,11 @@ public class BlockingQueueHandOff {
                     .start(new QueueWorker(
                             queue,
                             completed,
-                            new WorkerContext(new FunctionLogger(NoOpFunction.NAME, i), i, NoOpFunction.NAME, java.util.Map.of())));
+                            new WorkerContext(
+                                    new FunctionLogger(NoOpFunction.NAME, i),
+                                    i,
+                                    NoOpFunction.NAME,
+                                    java.util.Map.of())));
         }
     }
 
