@@ -50,6 +50,8 @@ final class KafkaTrigger implements Trigger {
                     "the trigger needs the classic group protocol with cooperative-sticky assignment"));
 
     private static final long START_TIMEOUT_SECONDS = 30;
+    /** The trigger's default for the consumer's {@code fetch.max.wait.ms}; see {@link #consumerProperties}. */
+    static final long DEFAULT_FETCH_MAX_WAIT_MS = 50;
 
     private final TriggerContext context;
     private final KafkaTriggerConfig config;
@@ -77,7 +79,7 @@ final class KafkaTrigger implements Trigger {
                         trigger));
     }
 
-    private static Properties consumerProperties(
+    static Properties consumerProperties(
             KafkaTriggerConfig config, String function, String trigger, ConfigNode attributes) {
         Properties properties = new Properties();
         properties.putAll(clientProperties(config));
@@ -93,6 +95,11 @@ final class KafkaTrigger implements Trigger {
                 Long.toString(config.heartbeatInterval().toMillis()));
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.maxPollRecords()));
         properties.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+        // The consumer has one fetch in flight per broker. When back-pressure pauses the partitions that
+        // have data, that fetch may hold only caught-up partitions, and the broker keeps it open for
+        // fetch.max.wait.ms (default 500 ms) while resumed partitions cannot be fetched. A shorter wait
+        // bounds that stall; consumerProperties may still set it.
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Long.toString(DEFAULT_FETCH_MAX_WAIT_MS));
         properties.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
         for (Map.Entry<String, String> entry : config.consumerProperties().entrySet()) {
             String instead = RESERVED.get(entry.getKey());

@@ -384,6 +384,30 @@ class KafkaTriggerConfigTest {
         }
     }
 
+    @Test
+    void shouldGiveTheConsumerWhatTheTriggerNeedsAndLetConsumerPropertiesAddTheRest() {
+        TriggerConfig trigger = trigger(yaml(with("consumerProperties: {fetch.min.bytes: \"1024\"}"), ""));
+        java.util.Properties properties = KafkaTrigger.consumerProperties(
+                KafkaTriggerConfig.from(trigger.attributes(), trigger.batch()), "fn", "orders", trigger.attributes());
+
+        assertThat(properties)
+                .containsEntry("enable.auto.commit", "false")
+                .containsEntry("group.id", "billing")
+                .containsEntry("group.protocol", "classic")
+                .containsEntry(
+                        "partition.assignment.strategy",
+                        org.apache.kafka.clients.consumer.CooperativeStickyAssignor.class.getName())
+                .containsEntry("fetch.max.wait.ms", Long.toString(KafkaTrigger.DEFAULT_FETCH_MAX_WAIT_MS))
+                .containsEntry("fetch.min.bytes", "1024");
+        TriggerConfig slower = trigger(yaml(with("consumerProperties: {fetch.max.wait.ms: \"500\"}"), ""));
+        assertThat(KafkaTrigger.consumerProperties(
+                        KafkaTriggerConfig.from(slower.attributes(), slower.batch()),
+                        "fn",
+                        "orders",
+                        slower.attributes()))
+                .containsEntry("fetch.max.wait.ms", "500");
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------
 
     /** @return the required attributes plus {@code extra}, one per line */
