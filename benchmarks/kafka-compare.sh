@@ -19,7 +19,7 @@
 #   JAVA_OPTS=                more flags for this JVM, e.g. a JFR recording (see benchmarks/README.md)
 #   SKIP_BUILD=1              use benchmarks/target/benchmarks.jar as it is; otherwise it is (re)built
 #   MVN_ARGS="-B -q"          for that build; add -o to build offline
-# Needs a JDK 21+ (JAVA_HOME, else /usr/lib/jvm/temurin-25-jdk-amd64) and Maven for the build.
+# Needs a JDK 21+ (found by scripts/java-env.sh) and Maven.
 # The defaults take 7-10 minutes on 2 cores, most of it the trigger on one partition (see README.md).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -50,19 +50,8 @@ for setting in rounds warmup_rounds value_bytes max_poll_records run_timeout; do
 done
 [[ "$heap" =~ ^[0-9]+[kmgKMG]?$ ]] || fail "HEAP must look like 1g or 768m, got '$heap'"
 
-java_major() {
-  "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1 | cut -d. -f1
-}
-if [[ -n "${JAVA_HOME:-}" ]]; then
-  jdk="$JAVA_HOME"
-  [[ -x "$jdk/bin/java" ]] || fail "JAVA_HOME=$jdk has no bin/java"
-elif [[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]]; then
-  jdk=/usr/lib/jvm/temurin-25-jdk-amd64
-else
-  fail "no JDK found: set JAVA_HOME to a JDK 21 or newer"
-fi
-major="$(java_major "$jdk/bin/java")"
-[[ -n "$major" && "$major" -ge 21 ]] || fail "$jdk is Java ${major:-?}; a JDK 21 or newer is needed (set JAVA_HOME)"
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/java-env.sh" # sets JAVA_HOME to a JDK 21+, or stops
+jdk="$JAVA_HOME"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   command -v mvn >/dev/null 2>&1 || fail "mvn not found; install Maven, or build elsewhere and set SKIP_BUILD=1"
