@@ -297,21 +297,6 @@ class ProcessorHandlerShapeTest {
         }
 
         @Override
-        public String method() {
-            return "";
-        }
-
-        @Override
-        public String path() {
-            return "";
-        }
-
-        @Override
-        public String query() {
-            return "";
-        }
-
-        @Override
         public long timestampMillis() {
             return 0;
         }

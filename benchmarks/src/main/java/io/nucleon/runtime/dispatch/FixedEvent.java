@@ -54,21 +54,6 @@ final class FixedEvent implements Event {
     }
 
     @Override
-    public String method() {
-        return "";
-    }
-
-    @Override
-    public String path() {
-        return "";
-    }
-
-    @Override
-    public String query() {
-        return "";
-    }
-
-    @Override
     public long timestampMillis() {
         return 0;
     }

@@ -126,21 +126,6 @@ final class TestGroup implements EventGroup {
         }
 
         @Override
-        public String method() {
-            return "";
-        }
-
-        @Override
-        public String path() {
-            return "";
-        }
-
-        @Override
-        public String query() {
-            return "";
-        }
-
-        @Override
         public long timestampMillis() {
             return 0;
         }
