@@ -47,6 +47,7 @@ final class CronAgent implements Agent {
     private long nextTickMillis = TickSchedule.NEVER;
     private long lastNowMillis = Long.MIN_VALUE;
     private boolean waitingForWorker;
+    private long waitingDueMillis;
     private long sequence;
 
     /**
@@ -106,7 +107,7 @@ final class CronAgent implements Agent {
         int work = 0;
         if (waitingForWorker && sink.inFlight() < maxInFlight) {
             waitingForWorker = false;
-            fire();
+            fire(waitingDueMillis);
             work++;
         }
         if (now >= nextTickMillis) {
@@ -117,6 +118,7 @@ final class CronAgent implements Agent {
     }
 
     private void onDue(long now) {
+        long dueAt = nextTickMillis; // for a fire-once of several missed ticks: the first of them
         long due = schedule.count(nextTickMillis, now + 1);
         nextTickMillis = schedule.nextAfter(nextTickMillis, now);
         if (due > 1) {
@@ -127,18 +129,19 @@ final class CronAgent implements Agent {
             metrics.missed(MissedReason.LATE, due - 1);
         }
         if (sink.inFlight() < maxInFlight) {
-            fire();
+            fire(dueAt);
         } else if (forbidOverlap) {
             metrics.skipped();
         } else if (waitingForWorker || skipMissed) {
             metrics.missed(MissedReason.BUSY, 1);
         } else {
             waitingForWorker = true;
+            waitingDueMillis = dueAt;
         }
     }
 
-    private void fire() {
-        if (sink.fire(sequence)) {
+    private void fire(long scheduledMillis) {
+        if (sink.fire(sequence, scheduledMillis)) {
             sequence++;
             metrics.fired();
         } else {

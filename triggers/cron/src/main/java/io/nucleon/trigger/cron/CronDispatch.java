@@ -53,12 +53,12 @@ final class CronDispatch implements TickSink, EventCompletion {
     }
 
     @Override
-    public boolean fire(long sequence) {
+    public boolean fire(long sequence, long scheduledMillis) {
         CronTick tick = ticks.poll();
         if (tick == null) {
             tick = new CronTick(template, ticks);
         }
-        tick.reset(sequence);
+        tick.reset(sequence, scheduledMillis);
         inFlight.incrementAndGet(); // before dispatch: the outcome may arrive before dispatch returns
         EventSlot slot;
         try {

@@ -47,6 +47,11 @@ enum CronEventAdapter implements EventAdapter<CronTick> {
     }
 
     @Override
+    public long timestampMillis(CronTick tick) {
+        return tick.scheduledMillis();
+    }
+
+    @Override
     public long offset(CronTick tick) {
         return tick.sequence();
     }

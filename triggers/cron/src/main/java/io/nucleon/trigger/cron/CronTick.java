@@ -14,6 +14,7 @@ final class CronTick {
     private final ByteBuffer body;
     private final ManyToOneConcurrentArrayQueue<CronTick> pool;
     private long sequence;
+    private long scheduledMillis;
 
     CronTick(CronEventTemplate template, ManyToOneConcurrentArrayQueue<CronTick> pool) {
         this.template = template;
@@ -22,8 +23,9 @@ final class CronTick {
     }
 
     /** Readies a pooled tick for its next trip (on the agent thread, before dispatch). */
-    CronTick reset(long sequence) {
+    CronTick reset(long sequence, long scheduledMillis) {
         this.sequence = sequence;
+        this.scheduledMillis = scheduledMillis;
         body.clear();
         return this;
     }
@@ -43,5 +45,9 @@ final class CronTick {
 
     long sequence() {
         return sequence;
+    }
+
+    long scheduledMillis() {
+        return scheduledMillis;
     }
 }

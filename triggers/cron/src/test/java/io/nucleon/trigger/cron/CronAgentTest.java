@@ -56,6 +56,9 @@ class CronAgentTest {
 
         assertThat(sink.firedAtMillis).containsExactly(START + 100, START + 200, START + 300, START + 400, START + 500);
         assertThat(sink.sequences).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(sink.scheduledAtMillis)
+                .as("the event's time is when the tick fell due")
+                .containsExactly(START + 100, START + 200, START + 300, START + 400, START + 500);
         assertThat(metrics.firedCount()).isEqualTo(5);
         assertThat(metrics.missedCount(MissedReason.LATE)).isZero();
     }
@@ -91,6 +94,9 @@ class CronAgentTest {
         clock.advance(1);
         agent.doWork();
         assertThat(sink.firedAtMillis).containsExactly(START + 1_000, START + 1_100);
+        assertThat(sink.scheduledAtMillis)
+                .as("a fire-once carries the time of the first tick it stands for")
+                .containsExactly(START + 100, START + 1_100);
     }
 
     @Test

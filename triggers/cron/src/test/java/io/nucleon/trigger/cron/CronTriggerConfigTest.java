@@ -191,7 +191,7 @@ class CronTriggerConfigTest {
                             X-Retries: 3
                         """).event();
 
-        CronTick tick = new CronTick(event, null).reset(7);
+        CronTick tick = new CronTick(event, null).reset(7, 1_000);
         assertThat(StandardCharsets.UTF_8
                         .decode(CronEventAdapter.INSTANCE.body(tick))
                         .toString())
@@ -207,7 +207,7 @@ class CronTriggerConfigTest {
 
     @Test
     void shouldDefaultToAnEmptyEvent() {
-        CronTick tick = new CronTick(parse("interval: 1s").event(), null).reset(0);
+        CronTick tick = new CronTick(parse("interval: 1s").event(), null).reset(0, 1_000);
 
         assertThat(CronEventAdapter.INSTANCE.bodySize(tick)).isZero();
         assertThat(CronEventAdapter.INSTANCE.body(tick).remaining()).isZero();

@@ -11,6 +11,7 @@ final class RecordingSink implements TickSink {
 
     final List<Long> firedAtMillis = new ArrayList<>();
     final List<Long> sequences = new ArrayList<>();
+    final List<Long> scheduledAtMillis = new ArrayList<>();
     private final ManualEpochClock clock;
     boolean holding;
     boolean ringFull;
@@ -22,7 +23,7 @@ final class RecordingSink implements TickSink {
     }
 
     @Override
-    public boolean fire(long sequence) {
+    public boolean fire(long sequence, long scheduledMillis) {
         if (failing) {
             throw new IllegalStateException("dispatcher failed");
         }
@@ -31,6 +32,7 @@ final class RecordingSink implements TickSink {
         }
         firedAtMillis.add(clock.time());
         sequences.add(sequence);
+        scheduledAtMillis.add(scheduledMillis);
         if (holding) {
             inFlight++;
         }
