@@ -6,11 +6,17 @@ import io.nucleon.config.FunctionConfig;
 import io.nucleon.config.FunctionConfigLoader;
 import io.nucleon.runtime.Processor;
 import io.nucleon.runtime.ProcessorSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
@@ -75,6 +81,14 @@ public final class Main implements Callable<Integer> {
             description = "How long shutdown waits for in-flight events (default: ${DEFAULT-VALUE}).")
     String drainTimeout;
 
+    @Option(
+            names = "--admin-token-file",
+            paramLabel = "PATH",
+            defaultValue = "${env:NUCLEON_ADMIN_TOKEN_FILE}",
+            description = "File holding the bearer token that /status, /metrics and every other admin path but"
+                    + " /live and /ready then require (default: $NUCLEON_ADMIN_TOKEN_FILE; none: no token).")
+    Path adminTokenFile;
+
     /**
      * Entry point.
      *
@@ -94,6 +108,7 @@ public final class Main implements Callable<Integer> {
         PrintWriter err = new PrintWriter(System.err, true);
         FunctionConfig function;
         Duration drain;
+        Optional<String> adminToken;
         try {
             function = FunctionConfigLoader.load(config);
             drain = Durations.parse(drainTimeout);
@@ -101,15 +116,20 @@ public final class Main implements Callable<Integer> {
                 throw new IllegalArgumentException(
                         "--admin-port must be -1 (off), 0 (any) or 1-65535, got " + adminPort);
             }
+            adminToken = readAdminToken(adminTokenFile);
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("nucleon-processor: " + e.getMessage());
             return EXIT_INVALID_CONFIG;
         }
+        ProcessorSettings settings = ProcessorSettings.defaults(function, classpath)
+                .withAdmin(adminHost, adminPort)
+                .withDrainTimeout(drain);
+        if (adminToken.isPresent()) {
+            settings = settings.withAdminToken(adminToken.get());
+        }
         Processor processor;
         try {
-            processor = Processor.start(ProcessorSettings.defaults(function, classpath)
-                    .withAdmin(adminHost, adminPort)
-                    .withDrainTimeout(drain));
+            processor = Processor.start(settings);
         } catch (ConfigException e) {
             err.println("nucleon-processor: " + e.getMessage());
             return EXIT_INVALID_CONFIG;
@@ -125,6 +145,37 @@ public final class Main implements Callable<Integer> {
         GracefulStop.install(processor);
         awaitForever();
         return 0;
+    }
+
+    /**
+     * @param file the token file, or null for none
+     * @return the token, trimmed
+     * @throws IllegalArgumentException when the file cannot be read, is empty, or holds more than one word
+     */
+    static Optional<String> readAdminToken(Path file) {
+        if (file == null) {
+            return Optional.empty();
+        }
+        String token;
+        try {
+            token = Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("--admin-token-file " + file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new IllegalArgumentException("--admin-token-file " + file + ": not readable (permission denied)");
+        } catch (IOException e) { // a directory, not UTF-8, ...
+            throw new IllegalArgumentException("--admin-token-file " + file + ": cannot read it: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        if (token.isEmpty()) {
+            throw new IllegalArgumentException("--admin-token-file " + file + ": the file is empty");
+        }
+        if (token.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            // it travels in an HTTP header: one word, no line breaks
+            throw new IllegalArgumentException(
+                    "--admin-token-file " + file + ": the token must be one word without spaces or line breaks");
+        }
+        return Optional.of(token);
     }
 
     /** The process ends in {@link GracefulStop}'s hook; the main thread just stays out of the way. */

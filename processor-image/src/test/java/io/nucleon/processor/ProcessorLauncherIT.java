@@ -186,6 +186,88 @@ class ProcessorLauncherIT {
         }
     }
 
+    @Test
+    void shouldRequireTheAdminTokenFromTheTokenFileOnStatusAndMetricsButNotOnProbes() throws Exception {
+        int port = ProcessorProcess.freePort();
+        Path config = slowConfig(port);
+        Path tokenFile = Files.writeString(workDir.resolve("admin-token"), "  t0ken-from-file\n");
+
+        try (ProcessorProcess processor = ProcessorProcess.start(
+                        workDir,
+                        config,
+                        port,
+                        "--classpath",
+                        TEST_CLASSES.toString(),
+                        "--admin-token-file",
+                        tokenFile.toString());
+                HttpClient client = HttpClient.newHttpClient()) {
+            processor.awaitReady(Duration.ofSeconds(30)); // /ready needs no token
+
+            assertThat(admin(client, processor, "/status", null).statusCode()).isEqualTo(401);
+            assertThat(admin(client, processor, "/metrics", "Bearer wrong").statusCode())
+                    .isEqualTo(401);
+            HttpResponse<String> status = admin(client, processor, "/status", "Bearer t0ken-from-file");
+            assertThat(status.statusCode()).isEqualTo(200);
+            assertThat(status.body()).contains("\"state\":\"READY\"");
+            assertThat(admin(client, processor, "/metrics", "Bearer t0ken-from-file")
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(admin(client, processor, "/live", null).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void shouldRejectAMissingAdminTokenFileWithOneLineAndExit2() throws Exception {
+        Path config = slowConfig(0);
+        Path missing = workDir.resolve("no-such-token");
+
+        ProcessorProcess.Result result =
+                ProcessorProcess.run(workDir, "--config", config.toString(), "--admin-token-file", missing.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
+        assertThat(result.stderr().strip())
+                .isEqualTo("nucleon-processor: --admin-token-file " + missing + ": no such file");
+        assertThat(result.stdout()).isEmpty();
+    }
+
+    @Test
+    void shouldReadTheAdminTokenFileFromTheEnvironmentAndRejectAnEmptyOne() throws Exception {
+        Path config = slowConfig(0);
+        Path empty = Files.writeString(workDir.resolve("empty-token"), "\n");
+
+        ProcessorProcess.Result result = ProcessorProcess.run(
+                workDir, java.util.Map.of("NUCLEON_ADMIN_TOKEN_FILE", empty.toString()), "--config", config.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
+        assertThat(result.stderr().strip())
+                .isEqualTo("nucleon-processor: --admin-token-file " + empty + ": the file is empty");
+    }
+
+    private Path slowConfig(int port) throws Exception {
+        return write("slow-" + port + ".yaml", """
+                metadata:
+                  name: slow
+                spec:
+                  handler: io.nucleon.processor.SlowFunction
+                  triggers:
+                    http:
+                      kind: http
+                      attributes:
+                        host: 127.0.0.1
+                        port: %d
+                """.formatted(port));
+    }
+
+    private static HttpResponse<String> admin(
+            HttpClient client, ProcessorProcess processor, String path, String authorization) throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + processor.adminPort + path));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The launcher exits with 2 and says exactly one line: the file, then {@code problem}. */
     private void assertRejected(Path config, String problem) throws Exception {
         ProcessorProcess.Result result = ProcessorProcess.run(workDir, "--config", config.toString());

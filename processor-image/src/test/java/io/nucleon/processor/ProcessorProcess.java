@@ -53,13 +53,20 @@ final class ProcessorProcess implements AutoCloseable {
 
     /** Runs the launcher to completion, for commands that must fail fast. */
     static Result run(Path workDir, String... args) throws IOException, InterruptedException {
+        return run(workDir, java.util.Map.of(), args);
+    }
+
+    /** As {@link #run(Path, String...)}, with extra environment variables. */
+    static Result run(Path workDir, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         List<String> command =
                 new ArrayList<>(List.of(DIST.resolve("bin/nucleon-processor").toString()));
         command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(env);
+        Process process = builder.start();
         byte[] stdout;
         byte[] stderr;
         try (InputStream out = process.getInputStream();

@@ -191,7 +191,8 @@ public final class Processor implements AutoCloseable {
                     settings.adminPort(),
                     this::ready,
                     registry::scrape,
-                    () -> StatusDocument.render(this));
+                    () -> StatusDocument.render(this),
+                    settings.adminToken());
         } catch (IOException e) {
             throw new IllegalStateException(
                     "admin endpoint: cannot listen on " + settings.adminHost() + ":" + settings.adminPort() + ": "

@@ -5,6 +5,8 @@ import io.nucleon.runtime.dispatch.WorkerPool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How to run one processor.
@@ -16,6 +18,8 @@ import java.util.List;
  * @param drainTimeout how long shutdown waits for in-flight events
  * @param initTimeout how long all workers' {@code init} may take together
  * @param ringSize event slots per worker pool
+ * @param adminToken when present, every admin path but {@code /live} and {@code /ready} requires
+ *     {@code Authorization: Bearer <token>}
  */
 public record ProcessorSettings(
         FunctionConfig config,
@@ -24,7 +28,8 @@ public record ProcessorSettings(
         int adminPort,
         Duration drainTimeout,
         Duration initTimeout,
-        int ringSize) {
+        int ringSize,
+        Optional<String> adminToken) {
 
     /** Default admin port: {@value} (Nuclio's health-check port). */
     public static final int DEFAULT_ADMIN_PORT = 8082;
@@ -37,6 +42,10 @@ public record ProcessorSettings(
 
     public ProcessorSettings {
         classpath = List.copyOf(classpath);
+        Objects.requireNonNull(adminToken, "adminToken");
+        if (adminToken.isPresent() && adminToken.get().isBlank()) {
+            throw new IllegalArgumentException("the admin token must not be blank");
+        }
     }
 
     /**
@@ -54,7 +63,8 @@ public record ProcessorSettings(
                 DEFAULT_ADMIN_PORT,
                 DEFAULT_DRAIN_TIMEOUT,
                 DEFAULT_INIT_TIMEOUT,
-                WorkerPool.DEFAULT_RING_SIZE);
+                WorkerPool.DEFAULT_RING_SIZE,
+                Optional.empty());
     }
 
     /**
@@ -63,7 +73,7 @@ public record ProcessorSettings(
      * @return a copy with another admin address
      */
     public ProcessorSettings withAdmin(String host, int port) {
-        return new ProcessorSettings(config, classpath, host, port, drainTimeout, initTimeout, ringSize);
+        return new ProcessorSettings(config, classpath, host, port, drainTimeout, initTimeout, ringSize, adminToken);
     }
 
     /**
@@ -71,6 +81,17 @@ public record ProcessorSettings(
      * @return a copy with another drain timeout
      */
     public ProcessorSettings withDrainTimeout(Duration timeout) {
-        return new ProcessorSettings(config, classpath, adminHost, adminPort, timeout, initTimeout, ringSize);
+        return new ProcessorSettings(
+                config, classpath, adminHost, adminPort, timeout, initTimeout, ringSize, adminToken);
+    }
+
+    /**
+     * @param token the bearer token the admin endpoint requires on every path but {@code /live} and
+     *     {@code /ready}; not blank
+     * @return a copy that protects the admin endpoint with {@code token}
+     */
+    public ProcessorSettings withAdminToken(String token) {
+        return new ProcessorSettings(
+                config, classpath, adminHost, adminPort, drainTimeout, initTimeout, ringSize, Optional.of(token));
     }
 }

@@ -55,11 +55,18 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     private static final Logger LOG = LoggerFactory.getLogger(HttpConnectionHandler.class);
     private static final int LINGER_SECONDS = 2;
 
+    /**
+     * How long a drain leaves a connection open that has not sent its first request yet: its client has just
+     * connected and is about to send, so closing it would fail that request (Go's http.Server waits 5 s).
+     */
+    static final long NEW_CONNECTION_GRACE_MS = 1000;
+
     private final HttpTrigger trigger;
     private final ArrayDeque<Object> pending = new ArrayDeque<>(8);
     private ChannelHandlerContext ctx;
     private boolean readClosed; // a request ended the connection: take no more
     private boolean closing; // the last answer is written: write nothing more
+    private boolean requested; // a request (or part of one) arrived
 
     HttpConnectionHandler(HttpTrigger trigger) {
         this.trigger = trigger;
@@ -77,6 +84,7 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        requested = true;
         if (msg == REQUEST_TOO_LARGE || msg == EXPECTATION_FAILED || msg == CONTINUE) {
             answerInTurn(msg);
             return;
@@ -96,12 +104,14 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
             endWith(badRequest(decoded.cause()));
             return;
         }
-        if (trigger.isDraining()) {
-            request.release();
-            endWith(HttpResponses.text(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting down"));
-            return;
-        }
         dispatch(request);
+        if (trigger.isDraining()) {
+            // The client sent this before it could know, and the workers still run: answer it with
+            // "Connection: close" instead of failing it (a 503 here failed requests whenever a replaced
+            // processor drained under load). Requests pipelined behind it are dropped, so each connection
+            // takes at most one request after the drain began.
+            stopReading();
+        }
     }
 
     private void dispatch(FullHttpRequest request) {
@@ -282,14 +292,23 @@ final class HttpConnectionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event == DRAIN) {
-            if (pending.isEmpty() && !closing) { // a lingering close finishes by itself
-                readClosed = true;
-                closing = true;
-                ctx.close(); // idle keep-alive connection: a client retries elsewhere
+            if (requested) {
+                closeIfIdle(); // idle keep-alive connection: a client retries elsewhere
+            } else {
+                ctx.executor().schedule(this::closeIfIdle, NEW_CONNECTION_GRACE_MS, TimeUnit.MILLISECONDS);
             }
             return;
         }
         ctx.fireUserEventTriggered(event);
+    }
+
+    /** While draining: closes the connection unless a request awaits its answer or it is already closing. */
+    private void closeIfIdle() {
+        if (pending.isEmpty() && !closing) { // a lingering close finishes by itself
+            readClosed = true;
+            closing = true;
+            ctx.close();
+        }
     }
 
     @Override

@@ -60,6 +60,7 @@ public final class HttpTrigger implements Trigger {
     @Override
     public void start() throws Exception {
         NettyTransport transport = NettyTransport.best();
+        ChannelOption<Boolean> reusePort = config.reusePort() ? transport.requireReusePort(name()) : null;
         acceptors = new MultiThreadIoEventLoopGroup(1, transport.ioHandlerFactory());
         int threads = config.eventLoopThreads() > 0
                 ? config.eventLoopThreads()
@@ -72,6 +73,10 @@ public final class HttpTrigger implements Trigger {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new HttpServerInitializer(this));
+        if (reusePort != null) {
+            // Another processor may listen on this port too; the kernel spreads new connections across them.
+            bootstrap.option(reusePort, true);
+        }
         try {
             server = bootstrap.bind(config.host(), config.port()).sync().channel();
         } catch (Exception e) {
@@ -86,6 +91,7 @@ public final class HttpTrigger implements Trigger {
                 .addKeyValue("trigger", name())
                 .addKeyValue("address", server.localAddress().toString())
                 .addKeyValue("transport", transport.name())
+                .addKeyValue("reusePort", config.reusePort())
                 .addKeyValue("eventLoops", threads)
                 .log();
     }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param maxHeaderSize larger header blocks are answered with 400
  * @param maxPipelinedRequests requests one connection may have in flight before reading pauses
  * @param eventLoopThreads Netty I/O threads; 0 for one per CPU
+ * @param reusePort whether to listen with {@code SO_REUSEPORT}, so that another processor can listen on the
+ *     same port at the same time (for replacing one without downtime); needs the epoll transport (Linux)
  */
 public record HttpTriggerConfig(
         String host,
@@ -21,7 +23,8 @@ public record HttpTriggerConfig(
         int maxInitialLineLength,
         int maxHeaderSize,
         int maxPipelinedRequests,
-        int eventLoopThreads) {
+        int eventLoopThreads,
+        boolean reusePort) {
 
     /** Default {@code port}: {@value}. */
     public static final int DEFAULT_PORT = 8080;
@@ -50,6 +53,7 @@ public record HttpTriggerConfig(
             "maxHeaderSize",
             "maxPipelinedRequests",
             "eventLoopThreads",
+            "reusePort",
             "ingresses",
             "serviceType");
 
@@ -70,6 +74,7 @@ public record HttpTriggerConfig(
                 attributes.integer("maxInitialLineLength", DEFAULT_MAX_INITIAL_LINE_LENGTH, 64, 1 << 20),
                 attributes.integer("maxHeaderSize", DEFAULT_MAX_HEADER_SIZE, 256, 1 << 20),
                 attributes.integer("maxPipelinedRequests", DEFAULT_MAX_PIPELINED_REQUESTS, 1, 256),
-                attributes.integer("eventLoopThreads", 0, 0, 1024));
+                attributes.integer("eventLoopThreads", 0, 0, 1024),
+                attributes.bool("reusePort", false));
     }
 }

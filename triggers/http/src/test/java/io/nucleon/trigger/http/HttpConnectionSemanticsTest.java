@@ -129,4 +129,31 @@ class HttpConnectionSemanticsTest {
             closing.get(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void shouldAnswerTheFirstRequestOfAConnectionOpenedJustBeforeTheDrainWithConnectionClose() throws Exception {
+        RunningProcessor running = RunningProcessor.start("", "", "10s");
+        CompletableFuture<Void> closing;
+        try (RawHttp raw = new RawHttp(running.port())) {
+            HttpTriggerTest.await(
+                    () -> running.processor
+                                    .registry()
+                                    .get("nucleon_http_open_connections")
+                                    .gauge()
+                                    .value()
+                            == 1,
+                    java.time.Duration.ofSeconds(5));
+            HttpTrigger trigger = (HttpTrigger) running.processor.trigger("web");
+
+            closing = CompletableFuture.runAsync(running::close);
+            HttpTriggerTest.await(trigger::isDraining, java.time.Duration.ofSeconds(5));
+            raw.send(RawHttp.get("/echo"));
+            RawHttp.Answer answer = raw.read();
+
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(answer.headers().toLowerCase()).contains("connection: close");
+            assertThat(raw.closedByServer()).isTrue();
+        } // closing our end ends the server's lingering close
+        closing.get(10, TimeUnit.SECONDS);
+    }
 }

@@ -4,8 +4,11 @@ import io.nucleon.function.Context;
 import io.nucleon.function.Event;
 import io.nucleon.function.Function;
 import io.nucleon.function.Response;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The function the HTTP tests run, routed by path:
@@ -17,11 +20,15 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code /sleep?ms=N} - sleeps N ms, then 200 "slept"
  *   <li>{@code /block} - waits until {@link #UNBLOCK} opens (or 30 s), then 200 "unblocked"
  *   <li>{@code /hang} - ignores interrupts for up to 10 s
+ *   <li>{@code /whoami} - 200 with the function's name, counted in {@link #HANDLED}
  * </ul>
  */
 public final class RoutingTestFunction implements Function {
 
     static volatile CountDownLatch UNBLOCK = new CountDownLatch(1);
+
+    /** {@code /whoami} requests handled, by function name (processors in one JVM share this class). */
+    static final Map<String, AtomicLong> HANDLED = new ConcurrentHashMap<>();
 
     @Override
     public Response handle(Context context, Event event) throws Exception {
@@ -55,6 +62,11 @@ public final class RoutingTestFunction implements Function {
                     Thread.onSpinWait();
                 }
                 yield Response.ok("finally");
+            }
+            case "/whoami" -> {
+                HANDLED.computeIfAbsent(context.functionName(), name -> new AtomicLong())
+                        .incrementAndGet();
+                yield Response.ok(context.functionName());
             }
             default -> Response.of(404, "no route " + event.path());
         };

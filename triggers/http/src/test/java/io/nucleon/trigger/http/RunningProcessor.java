@@ -28,11 +28,19 @@ final class RunningProcessor implements AutoCloseable {
      * @param eventTimeout spec.eventTimeout
      */
     static RunningProcessor start(String triggerExtras, String attributes, String eventTimeout) {
+        return start("http-test", 0, triggerExtras, attributes, eventTimeout);
+    }
+
+    /**
+     * @param name metadata.name, which {@code /whoami} answers with
+     * @param port the trigger's port, 0 for a free one
+     */
+    static RunningProcessor start(String name, int port, String triggerExtras, String attributes, String eventTimeout) {
         String yaml = """
                 apiVersion: nuclio.io/v1
                 kind: NuclioFunction
                 metadata:
-                  name: http-test
+                  name: %s
                 spec:
                   handler: io.nucleon.trigger.http.RoutingTestFunction
                   eventTimeout: %s
@@ -42,9 +50,9 @@ final class RunningProcessor implements AutoCloseable {
                 %s
                       attributes:
                         host: 127.0.0.1
-                        port: 0
+                        port: %d
                 %s
-                """.formatted(eventTimeout, triggerExtras, attributes);
+                """.formatted(name, eventTimeout, triggerExtras, port, attributes);
         ProcessorSettings settings = ProcessorSettings.defaults(
                         FunctionConfigLoader.parse(yaml, "function.yaml"), List.of())
                 .withAdmin("127.0.0.1", 0)
