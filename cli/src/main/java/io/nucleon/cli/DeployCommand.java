@@ -1,0 +1,207 @@
+package io.nucleon.cli;
+
+import io.nucleon.cli.platform.DeployRequest;
+import io.nucleon.cli.platform.FunctionStatus;
+import io.nucleon.cli.platform.Platform;
+import io.nucleon.cli.platform.Ports;
+import io.nucleon.config.FunctionConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nucleon deploy}: builds the function's code, resolves its function.yaml, and has the platform run
+ * it. Everything that can be checked (config, compilation, handler class, ports) is checked before a
+ * running deployment of the same name is stopped, so a bad deploy leaves it serving.
+ */
+@Command(
+        name = "deploy",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Builds and starts a function, then prints its URL. A function already running under the name is"
+                    + " stopped gracefully first (zero-downtime redeploy is not implemented yet).",
+            "PATH is a built jar, a directory of Java sources (compiled against nucleon-function-api and the jars"
+                    + " in its lib/ folder), or a directory of class files. With -f alone, the code is the one jar"
+                    + " in target/ beside the file, else the sources in src/main/java beside it."
+        },
+        footer = {
+            "",
+            "Examples:",
+            "  nucleon deploy -f examples/hello/function.yaml",
+            "  nucleon deploy hello -p examples/hello/target/hello.jar --port 8080",
+            "  nucleon deploy greeter -p ./greeter-src --env GREETING=Hi"
+        })
+final class DeployCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    GlobalOptions global;
+
+    @Parameters(
+            paramLabel = "NAME",
+            arity = "0..1",
+            description = "The function's name (default: metadata.name, else from PATH).")
+    String name;
+
+    @Option(
+            names = {"-f", "--file"},
+            paramLabel = "FILE",
+            description = "The function.yaml.")
+    Path file;
+
+    @Option(
+            names = {"-p", "--path"},
+            paramLabel = "PATH",
+            description = "The function's code: a jar, or a directory of Java sources or classes.")
+    Path path;
+
+    @Option(
+            names = "--handler",
+            paramLabel = "CLASS",
+            description = "The handler class (default: spec.handler, else the one class implementing Function).")
+    String handler;
+
+    @Option(
+            names = {"-e", "--env"},
+            paramLabel = "KEY=VALUE",
+            description = "An environment variable for the function (repeatable).")
+    List<String> env = new ArrayList<>();
+
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
+            description = "The HTTP trigger's port (default: function.yaml's; a free one for generated configs).")
+    Integer port;
+
+    @Option(
+            names = {"--classpath", "--cp"},
+            paramLabel = "JAR",
+            split = ":",
+            description = "More jars or class directories, used where they are (repeatable, or ':'-separated).")
+    List<Path> classpath = new ArrayList<>();
+
+    @Option(
+            names = "--timeout",
+            defaultValue = "60s",
+            paramLabel = "DURATION",
+            description = "How long to wait for the function to become ready (default: ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Override
+    public Integer call() throws IOException {
+        checkArguments();
+        Platform platform = global.platform();
+        Optional<ConfigResolver> fromFile = Optional.ofNullable(file).map(ConfigResolver::fromFile);
+        Optional<Path> codePath = Optional.ofNullable(path)
+                .or(() -> classpath.isEmpty() && file != null ? FunctionBuilder.besideConfig(file) : Optional.empty());
+        Path staging = Files.createTempDirectory("nucleon-deploy-");
+        try {
+            Optional<FunctionCode> code = codePath.map(p -> {
+                progress("building", p + (Files.isDirectory(p) ? " (compiling sources)" : ""));
+                return FunctionBuilder.build(p, staging);
+            });
+            DeployRequest request = request(fromFile, code);
+            FunctionStatus deployed = platform.deploy(request, this::progress);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(
+                    deployed.url().isEmpty() ? deployed.name() + " is ready (it has no HTTP trigger)" : deployed.url());
+            out.flush();
+            return 0;
+        } finally {
+            deleteQuietly(staging);
+        }
+    }
+
+    private DeployRequest request(Optional<ConfigResolver> fromFile, Optional<FunctionCode> code) {
+        List<Path> scanned =
+                new ArrayList<>(code.map(FunctionCode::absoluteClasspath).orElse(List.of()));
+        scanned.addAll(absoluteClasspath());
+        Object where = code.map(c -> (Object) c.source())
+                .orElse(scanned.isEmpty() ? "the classpath (give -p PATH or --classpath)" : scanned);
+        try (HandlerScanner scanner = new HandlerScanner(scanned)) {
+            String handlerClass = Optional.ofNullable(handler)
+                    .or(() -> fromFile.flatMap(ConfigResolver::handler))
+                    .orElseGet(() -> scanner.find(where));
+            scanner.verify(handlerClass, where);
+            String functionName = Optional.ofNullable(name)
+                    .or(() -> fromFile.flatMap(ConfigResolver::name))
+                    .orElseGet(() -> code.map(FunctionCode::defaultName).orElse("function"));
+            ConfigResolver resolver = fromFile.orElseGet(() -> ConfigResolver.generated(functionName, handlerClass))
+                    .name(functionName)
+                    .handler(handlerClass)
+                    .env(env());
+            if (port != null) {
+                resolver.httpPort(port);
+            } else if (fromFile.isEmpty() && !resolver.hasHttpPort()) {
+                resolver.httpPort(Ports.free());
+            }
+            String yaml = resolver.yaml();
+            FunctionConfig config = resolver.validate(yaml);
+            return new DeployRequest(
+                    config,
+                    yaml,
+                    code.map(FunctionCode::staging),
+                    code.map(FunctionCode::classpath).orElse(List.of()),
+                    absoluteClasspath(),
+                    Arguments.duration("--timeout", timeout));
+        }
+    }
+
+    private void checkArguments() {
+        if (file == null && path == null) {
+            throw CliException.badInput("give the function with -f FILE (its function.yaml) or -p PATH (its code)");
+        }
+        if (port != null && (port < 0 || port > 65535)) {
+            throw CliException.badInput("--port: must be 0-65535, got " + port);
+        }
+        for (Path entry : classpath) {
+            if (!Files.exists(entry)) {
+                throw CliException.badInput("--classpath: '" + entry + "' does not exist");
+            }
+        }
+    }
+
+    private List<Path> absoluteClasspath() {
+        return classpath.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> variables = new LinkedHashMap<>();
+        for (String variable : env) {
+            String[] kv = Arguments.keyValue("--env", variable, '=');
+            variables.put(kv[0], kv[1]);
+        }
+        return variables;
+    }
+
+    private void progress(String step, String detail) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.printf("%-9s %s%n", step, detail);
+        err.flush();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory; the OS cleans it eventually
+        }
+    }
+}

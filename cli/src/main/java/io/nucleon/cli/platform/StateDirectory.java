@@ -1,0 +1,175 @@
+package io.nucleon.cli.platform;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The local platform's state: {@code $NUCLEON_HOME/functions/NAME/} holds {@code function.yaml} (resolved),
+ * {@code deployment.json}, {@code processor.log} and {@code code/}. Directories and files are readable by
+ * the owner only: the admin token will live here too.
+ */
+public final class StateDirectory {
+
+    /** The environment variable that moves the state directory from {@code ~/.nucleon}. */
+    public static final String ENV = "NUCLEON_HOME";
+
+    static final String CONFIG = "function.yaml";
+    static final String DEPLOYMENT = "deployment.json";
+    static final String LOG = "processor.log";
+    static final String CODE = "code";
+
+    private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
+
+    private final Path home;
+
+    /** @param home the state directory ({@code $NUCLEON_HOME}) */
+    public StateDirectory(Path home) {
+        this.home = home.toAbsolutePath().normalize();
+    }
+
+    /**
+     * @param env the value of {@value #ENV}, or null
+     * @return the state directory it names, else {@code ~/.nucleon}
+     */
+    public static StateDirectory fromEnvironment(String env) {
+        return new StateDirectory(
+                env == null || env.isBlank() ? Path.of(System.getProperty("user.home"), ".nucleon") : Path.of(env));
+    }
+
+    /** @return the state directory itself */
+    public Path home() {
+        return home;
+    }
+
+    Path functionDir(String name) {
+        return home.resolve("functions").resolve(name);
+    }
+
+    Path file(String name, String file) {
+        return functionDir(name).resolve(file);
+    }
+
+    boolean exists(String name) {
+        return Files.isRegularFile(file(name, DEPLOYMENT)) || Files.isRegularFile(file(name, CONFIG));
+    }
+
+    List<String> names() {
+        Path functions = home.resolve("functions");
+        if (!Files.isDirectory(functions)) {
+            return List.of();
+        }
+        try (Stream<Path> dirs = Files.list(functions)) {
+            return dirs.filter(dir -> Files.isRegularFile(dir.resolve(CONFIG)))
+                    .map(dir -> dir.getFileName().toString())
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates the function's directory (and the ones above it) readable by the owner only. */
+    Path createFunctionDir(String name) {
+        Path dir = functionDir(name);
+        try {
+            Files.createDirectories(home.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + home.getParent(), e);
+        }
+        for (Path each : List.of(home, home.resolve("functions"), dir)) {
+            createPrivateDir(each);
+        }
+        return dir;
+    }
+
+    void writePrivate(Path file, String content) {
+        try {
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(temp);
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+            Files.writeString(temp, content);
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    Path createPrivateFile(Path file) {
+        try {
+            Files.deleteIfExists(file);
+            return Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file, e);
+        }
+    }
+
+    /** Replaces {@code code/} with a copy of {@code source} (a directory). */
+    Path installCode(String name, Path source) {
+        Path code = file(name, CODE);
+        deleteRecursively(code);
+        createPrivateDir(code);
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path from : (Iterable<Path>) files::iterator) {
+                Path to = code.resolve(source.relativize(from).toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the function's code to " + code, e);
+        }
+        return code;
+    }
+
+    void deleteFunction(String name) {
+        deleteRecursively(functionDir(name));
+    }
+
+    static void deleteRecursively(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.delete(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                    Files.delete(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + root, e);
+        }
+    }
+
+    private static void createPrivateDir(Path dir) {
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+        } catch (FileAlreadyExistsException e) {
+            // made by an earlier deploy
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+    }
+}

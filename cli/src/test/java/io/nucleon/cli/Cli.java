@@ -1,0 +1,86 @@
+package io.nucleon.cli;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged {@code bin/nucleon}, run as a child process the way a user runs it, with its own state directory. */
+final class Cli {
+
+    static final Path DIST = Path.of(System.getProperty("nucleon.cli.dist", "target/nucleon-cli"));
+    static final Path PROCESSOR = Path.of(System.getProperty(
+            "nucleon.processor", "../processor-image/target/nucleon-processor/bin/nucleon-processor"));
+    static final Path HELLO = Path.of(System.getProperty("nucleon.hello.dir", "../examples/hello"));
+
+    private final Path home;
+    private final Path workDir;
+
+    Cli(Path home, Path workDir) {
+        this.home = home;
+        this.workDir = workDir;
+    }
+
+    Path home() {
+        return home;
+    }
+
+    /** Runs one command to completion; stdout and stderr are kept apart. */
+    Result run(String... args) throws IOException, InterruptedException {
+        List<String> command =
+                new ArrayList<>(List.of(DIST.resolve("bin/nucleon").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(workDir.resolve("stdout").toFile())
+                .redirectError(workDir.resolve("stderr").toFile());
+        builder.environment().put("NUCLEON_HOME", home.toString());
+        builder.environment()
+                .put("NUCLEON_PROCESSOR", PROCESSOR.toAbsolutePath().toString());
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("nucleon " + String.join(" ", args) + " did not exit within 120 s");
+        }
+        return new Result(
+                process.exitValue(),
+                Files.readString(workDir.resolve("stdout"), StandardCharsets.UTF_8),
+                Files.readString(workDir.resolve("stderr"), StandardCharsets.UTF_8));
+    }
+
+    /** Deletes every function left in the state directory; for finally blocks. */
+    void deleteAll() throws IOException, InterruptedException {
+        Path functions = home.resolve("functions");
+        if (Files.isDirectory(functions)) {
+            try (var dirs = Files.list(functions)) {
+                for (Path dir : dirs.toList()) {
+                    run("delete", dir.getFileName().toString());
+                }
+            }
+        }
+    }
+
+    /** @return processes whose command line mentions this state directory (processors it started) */
+    List<ProcessHandle> processors() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(home.toString()))
+                .toList();
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {
+        /** @return the error line: the last line on stderr, after any progress lines */
+        String error() {
+            return stderr.strip().lines().reduce((first, second) -> second).orElse("");
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+}

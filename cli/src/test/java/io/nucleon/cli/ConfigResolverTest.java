@@ -1,0 +1,78 @@
+package io.nucleon.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nucleon.config.FunctionConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigResolverTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldApplyCommandLineValuesOnTopOfTheFile() throws Exception {
+        Path file = Files.writeString(tmp.resolve("function.yaml"), """
+                metadata:
+                  name: hello
+                spec:
+                  handler: demo.Hello
+                  env:
+                    - name: A
+                      value: "1"
+                  triggers:
+                    web:
+                      kind: http
+                      attributes:
+                        port: 8080
+                """);
+
+        ConfigResolver resolver = ConfigResolver.fromFile(file)
+                .name("other")
+                .env(new LinkedHashMap<>(Map.of("B", "3")))
+                .env(Map.of("A", "2"))
+                .httpPort(9090);
+        FunctionConfig config = resolver.validate(resolver.yaml());
+
+        assertThat(config.name()).isEqualTo("other");
+        assertThat(config.spec().env()).containsExactly(Map.entry("A", "2"), Map.entry("B", "3"));
+        assertThat(config.spec().triggers().get("web").attributes().integer("port", 0, 0, 65535))
+                .isEqualTo(9090);
+    }
+
+    @Test
+    void shouldGenerateAConfigWithOneHttpTrigger() {
+        ConfigResolver resolver =
+                ConfigResolver.generated("greeter", "demo.Greeter").httpPort(1234);
+
+        FunctionConfig config = resolver.validate(resolver.yaml());
+
+        assertThat(config.spec().handler()).isEqualTo("demo.Greeter");
+        assertThat(config.spec().triggers()).containsOnlyKeys("http");
+    }
+
+    @Test
+    void shouldRefuseAPortForAFunctionWithoutHttpTrigger() throws Exception {
+        Path file = Files.writeString(tmp.resolve("function.yaml"), """
+                metadata:
+                  name: tick
+                spec:
+                  handler: demo.Tick
+                  triggers:
+                    every:
+                      kind: cron
+                      attributes:
+                        interval: 1s
+                """);
+
+        assertThatThrownBy(() -> ConfigResolver.fromFile(file).httpPort(1))
+                .isInstanceOf(CliException.class)
+                .hasMessage("--port: the function has no http trigger");
+    }
+}
