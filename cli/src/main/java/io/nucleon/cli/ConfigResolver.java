@@ -134,6 +134,25 @@ final class ConfigResolver {
         return this;
     }
 
+    /**
+     * Sets {@code reusePort: true} on each HTTP trigger that does not set it, so that a redeploy can start the
+     * new processor on the port of the running one. A trigger that sets it (true or false) keeps its value.
+     */
+    ConfigResolver reusePortByDefault() {
+        if (section("spec").get("triggers") instanceof Map<?, ?> triggers) {
+            for (Object trigger : triggers.values()) {
+                if (trigger instanceof Map<?, ?> m && "http".equals(m.get("kind"))) {
+                    Map<String, Object> http = map(m);
+                    Map<String, Object> attributes =
+                            http.get("attributes") instanceof Map<?, ?> a ? map(a) : new LinkedHashMap<>();
+                    attributes.putIfAbsent("reusePort", true);
+                    http.put("attributes", attributes);
+                }
+            }
+        }
+        return this;
+    }
+
     /** @return whether the first HTTP trigger names a port */
     boolean hasHttpPort() {
         if (section("spec").get("triggers") instanceof Map<?, ?> triggers) {

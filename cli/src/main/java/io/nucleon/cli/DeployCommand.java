@@ -33,7 +33,10 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = {
             "Builds and starts a function, then prints its URL. A function already running under the name is"
-                    + " stopped gracefully first (zero-downtime redeploy is not implemented yet).",
+                    + " replaced without downtime: the new processor starts on the same HTTP port (reusePort,"
+                    + " which deploy sets on http triggers that do not set it), and the old one is stopped"
+                    + " gracefully once the new one is ready. If the new one fails, the old one goes on serving."
+                    + " With reusePort: false, the old one is stopped first.",
             "PATH is a built jar, a directory of Java sources (compiled against nucleon-function-api and the jars"
                     + " in its lib/ folder), or a directory of class files. With -f alone, the code is the one jar"
                     + " in target/ beside the file, else the sources in src/main/java beside it."
@@ -46,6 +49,10 @@ import picocli.CommandLine.Spec;
             "  nucleon deploy greeter -p ./greeter-src --env GREETING=Hi"
         })
 final class DeployCommand implements Callable<Integer> {
+
+    /** SO_REUSEPORT hand-overs need the processor's epoll transport: Linux only. */
+    private static final boolean REUSE_PORT_WORKS =
+            System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux");
 
     @Spec
     CommandSpec spec;
@@ -116,7 +123,7 @@ final class DeployCommand implements Callable<Integer> {
                 progress("building", p + (Files.isDirectory(p) ? " (compiling sources)" : ""));
                 return FunctionBuilder.build(p, staging);
             });
-            DeployRequest request = request(fromFile, code);
+            DeployRequest request = request(platform, fromFile, code);
             FunctionStatus deployed = platform.deploy(request, this::progress);
             PrintWriter out = spec.commandLine().getOut();
             out.println(
@@ -128,7 +135,7 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    private DeployRequest request(Optional<ConfigResolver> fromFile, Optional<FunctionCode> code) {
+    private DeployRequest request(Platform platform, Optional<ConfigResolver> fromFile, Optional<FunctionCode> code) {
         List<Path> scanned =
                 new ArrayList<>(code.map(FunctionCode::absoluteClasspath).orElse(List.of()));
         scanned.addAll(absoluteClasspath());
@@ -149,7 +156,11 @@ final class DeployCommand implements Callable<Integer> {
             if (port != null) {
                 resolver.httpPort(port);
             } else if (fromFile.isEmpty() && !resolver.hasHttpPort()) {
-                resolver.httpPort(Ports.free());
+                // A redeploy keeps the running deployment's port, so that its URL stays and the port is handed over.
+                resolver.httpPort(runningPort(platform, functionName).orElseGet(Ports::free));
+            }
+            if (REUSE_PORT_WORKS) {
+                resolver.reusePortByDefault();
             }
             String yaml = resolver.yaml();
             FunctionConfig config = resolver.validate(yaml);
@@ -161,6 +172,15 @@ final class DeployCommand implements Callable<Integer> {
                     absoluteClasspath(),
                     Arguments.duration("--timeout", timeout));
         }
+    }
+
+    private static Optional<Integer> runningPort(Platform platform, String functionName) {
+        return platform.get(functionName)
+                .filter(status -> !status.url().isEmpty())
+                .filter(status -> status.state().equals(FunctionStatus.READY)
+                        || status.state().equals(FunctionStatus.NOT_READY))
+                .map(status -> java.net.URI.create(status.url()).getPort())
+                .filter(p -> p > 0);
     }
 
     private void checkArguments() {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
         name = "get",
         mixinStandardHelpOptions = true,
         description = "Lists deployed functions: state, URL, triggers, uptime and events handled.",
-        footer = {"", "Examples:", "  nucleon get", "  nucleon get hello -o json"})
+        footer = {"", "Examples:", "  nucleon get", "  nucleon get hello -o json", "  nucleon get -o yaml"})
 final class GetCommand implements Runnable {
 
     private static final String ROW = "%-20s %-10s %-28s %-20s %-8s %s%n";
@@ -40,14 +40,14 @@ final class GetCommand implements Runnable {
     @Option(
             names = {"-o", "--output"},
             defaultValue = "text",
-            paramLabel = "text|json",
+            paramLabel = "text|json|yaml",
             description = "Output format (default: ${DEFAULT-VALUE}).")
     String output;
 
     @Override
     public void run() {
-        if (!output.equals("text") && !output.equals("json")) {
-            throw CliException.badInput("-o: must be text or json, got '" + output + "'");
+        if (!output.equals("text") && !output.equals("json") && !output.equals("yaml")) {
+            throw CliException.badInput("-o: must be text, json or yaml, got '" + output + "'");
         }
         Platform platform = global.platform();
         List<FunctionStatus> functions = name == null
@@ -60,6 +60,13 @@ final class GetCommand implements Runnable {
             List<Object> json =
                     new ArrayList<>(functions.stream().map(GetCommand::json).toList());
             out.println(Json.write(name == null ? json : json.getFirst(), true));
+        } else if (output.equals("yaml")) {
+            List<Object> yaml =
+                    new ArrayList<>(functions.stream().map(GetCommand::json).toList());
+            org.yaml.snakeyaml.DumperOptions options = new org.yaml.snakeyaml.DumperOptions();
+            options.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
+            options.setIndicatorIndent(0);
+            out.print(new org.yaml.snakeyaml.Yaml(options).dump(name == null ? yaml : yaml.getFirst()));
         } else if (functions.isEmpty()) {
             spec.commandLine().getErr().println("no functions deployed");
         } else {

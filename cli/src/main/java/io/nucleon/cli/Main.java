@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
             DeleteCommand.class,
             ExportCommand.class,
             VersionCommand.class,
+            CompletionCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

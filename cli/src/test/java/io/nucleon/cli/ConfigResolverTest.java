@@ -58,6 +58,40 @@ class ConfigResolverTest {
     }
 
     @Test
+    void shouldSetReusePortOnHttpTriggersThatDoNotSetIt() throws Exception {
+        Path file = Files.writeString(tmp.resolve("function.yaml"), """
+                metadata:
+                  name: two
+                spec:
+                  handler: demo.Two
+                  triggers:
+                    a:
+                      kind: http
+                      attributes:
+                        port: 8080
+                    b:
+                      kind: http
+                      attributes:
+                        port: 8081
+                        reusePort: false
+                    every:
+                      kind: cron
+                      attributes:
+                        interval: 1s
+                """);
+
+        ConfigResolver resolver = ConfigResolver.fromFile(file).reusePortByDefault();
+        FunctionConfig config = resolver.validate(resolver.yaml());
+
+        assertThat(config.spec().triggers().get("a").attributes().bool("reusePort", false))
+                .isTrue();
+        assertThat(config.spec().triggers().get("b").attributes().bool("reusePort", true))
+                .isFalse();
+        assertThat(config.spec().triggers().get("every").attributes().child("reusePort"))
+                .isEmpty();
+    }
+
+    @Test
     void shouldRefuseAPortForAFunctionWithoutHttpTrigger() throws Exception {
         Path file = Files.writeString(tmp.resolve("function.yaml"), """
                 metadata:

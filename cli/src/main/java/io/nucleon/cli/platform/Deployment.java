@@ -1,5 +1,7 @@
 package io.nucleon.cli.platform;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,7 @@ import java.util.Optional;
  * @param triggers trigger name to kind
  * @param classpath the processor's {@code --classpath} entries
  * @param processor the launcher that ran it
+ * @param adminTokenFile the file holding the processor's admin token; empty for a processor started without one
  */
 record Deployment(
         String name,
@@ -30,7 +33,8 @@ record Deployment(
         String url,
         Map<String, String> triggers,
         List<String> classpath,
-        String processor) {
+        String processor,
+        String adminTokenFile) {
 
     Deployment {
         triggers = new LinkedHashMap<>(triggers);
@@ -48,7 +52,23 @@ record Deployment(
                 newUrl,
                 triggers,
                 classpath,
-                processor);
+                processor,
+                adminTokenFile);
+    }
+
+    Deployment withAdminTokenFile(String file) {
+        return new Deployment(
+                name,
+                pid,
+                processStartMillis,
+                adminHost,
+                adminPort,
+                startedAtMillis,
+                url,
+                triggers,
+                classpath,
+                processor,
+                file);
     }
 
     /** @return the processor's process while it runs; empty once it ended (or the pid went to another process) */
@@ -60,7 +80,20 @@ record Deployment(
     }
 
     AdminClient admin() {
-        return new AdminClient(adminHost, adminPort, Optional.empty());
+        return new AdminClient(adminHost, adminPort, token());
+    }
+
+    /** @return the admin token, read from {@link #adminTokenFile} each time; empty when there is none */
+    Optional<String> token() {
+        if (adminTokenFile.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            String token = Files.readString(Path.of(adminTokenFile)).strip();
+            return token.isEmpty() ? Optional.empty() : Optional.of(token);
+        } catch (IOException e) {
+            return Optional.empty(); // the admin calls that need it then fail, and get shows no metrics
+        }
     }
 
     String toJson() {
@@ -76,6 +109,7 @@ record Deployment(
         json.put("triggers", triggers);
         json.put("classpath", classpath);
         json.put("processor", processor);
+        json.put("adminTokenFile", adminTokenFile);
         return Json.write(json, true) + "\n";
     }
 
@@ -93,7 +127,8 @@ record Deployment(
                     (String) json.getOrDefault("url", ""),
                     (Map<String, String>) json.getOrDefault("triggers", Map.of()),
                     (List<String>) json.getOrDefault("classpath", List.of()),
-                    (String) json.getOrDefault("processor", ""));
+                    (String) json.getOrDefault("processor", ""),
+                    (String) json.getOrDefault("adminTokenFile", ""));
         } catch (RuntimeException e) {
             throw new PlatformException(
                     file + ": unreadable (" + e.getMessage() + "); delete the function and deploy it again");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +34,7 @@ public final class LocalPlatform implements Platform {
 
     static final String ADMIN_HOST = "127.0.0.1";
     private static final String HTTP_KIND = "http";
+    private static final String REUSE_PORT = "reusePort";
     private static final Path SETSID = Path.of("/usr/bin/setsid");
     private static final Duration POLL = Duration.ofMillis(20);
 
@@ -57,26 +59,138 @@ public final class LocalPlatform implements Platform {
         Path launcher = processor.get();
         Optional<Deployment> previous = read(name);
         Optional<ProcessHandle> running = previous.flatMap(Deployment::process);
-        checkPorts(request.config(), running.isPresent() ? previousPorts(name) : List.of());
-        running.ifPresent(process -> {
-            progress.step("stopping", name + ": the running processor (pid " + process.pid() + ")");
-            stop(process);
-        });
-        Path dir = state.createFunctionDir(name);
+        Map<Integer, HttpPort> held = running.isPresent() ? previousHttpPorts(name) : Map.of();
+        checkPorts(request.config(), held.keySet());
+        if (running.isPresent()) {
+            Optional<String> noHandOver = whyNoHandOver(request.config(), held);
+            if (noHandOver.isPresent()) {
+                progress.step(
+                        "stopping",
+                        name + ": the running processor (pid " + running.get().pid() + ") first, because "
+                                + noHandOver.get() + ": requests are refused until the new one is ready");
+                stop(running.get());
+                running = Optional.empty();
+            }
+        }
+        state.createFunctionDir(name);
+        List<Path> oldCode = state.codeDirs(name);
+        // A hand-over starts the new processor from files of its own (.next) while the old one runs on.
+        String suffix = running.isPresent() ? StateDirectory.NEXT : "";
+        Path config = state.file(name, StateDirectory.CONFIG + suffix);
+        Path token = state.file(name, StateDirectory.TOKEN + suffix);
+        Path log = state.file(name, StateDirectory.LOG + suffix);
         List<String> classpath = new ArrayList<>();
-        request.code().ifPresent(code -> {
-            Path installed = state.installCode(name, code);
-            request.codeClasspath()
-                    .forEach(entry -> classpath.add(installed.resolve(entry).toString()));
-        });
+        Optional<Path> code = request.code().map(source -> state.installCode(state.nextCodeDir(name), source));
+        code.ifPresent(installed -> request.codeClasspath()
+                .forEach(entry -> classpath.add(installed.resolve(entry).toString())));
         request.extraClasspath().forEach(entry -> classpath.add(entry.toString()));
-        Path config = dir.resolve(StateDirectory.CONFIG);
         state.writePrivate(config, request.resolvedYaml());
-        return start(request, launcher, config, classpath, progress);
+        state.writeToken(token);
+        if (running.isEmpty()) {
+            FunctionStatus status = start(request, launcher, config, token, log, classpath, progress);
+            oldCode.forEach(StateDirectory::deleteRecursively);
+            return status;
+        }
+        return handOver(
+                request,
+                launcher,
+                previous.orElseThrow(),
+                running.get(),
+                config,
+                token,
+                log,
+                classpath,
+                code,
+                oldCode,
+                progress);
     }
 
+    /** A first deploy (or one after the old processor was stopped): the state is written before it is ready. */
     private FunctionStatus start(
-            DeployRequest request, Path launcher, Path config, List<String> classpath, Progress progress) {
+            DeployRequest request,
+            Path launcher,
+            Path config,
+            Path token,
+            Path log,
+            List<String> classpath,
+            Progress progress) {
+        String name = request.name();
+        Launched launched = launch(request, launcher, config, token, log, classpath);
+        write(launched.deployment());
+        progress.step("starting", name + ": processor pid " + launched.process().pid() + ", log " + log);
+        awaitReady(launched, log, request.readyTimeout(), "full log: nucleon logs " + name);
+        Deployment ready = launched.deployment()
+                .withUrl(firstHttpEndpoint(launched.deployment()).orElse(""));
+        write(ready);
+        progress.step("ready", name + " in " + seconds(launched.startedAt()));
+        return status(ready);
+    }
+
+    /**
+     * Zero-downtime redeploy: the new processor binds the same HTTP port(s) beside the running one ({@code
+     * reusePort}), and only once it is ready is the old one stopped (it closes its listening socket first, then
+     * drains) and the state switched to the new one. When the new one does not become ready, it is stopped and
+     * its files removed (its log kept as {@code processor.failed.log}); the running processor and its state are
+     * not touched.
+     */
+    private FunctionStatus handOver(
+            DeployRequest request,
+            Path launcher,
+            Deployment old,
+            ProcessHandle oldProcess,
+            Path config,
+            Path token,
+            Path log,
+            List<String> classpath,
+            Optional<Path> code,
+            List<Path> oldCode,
+            Progress progress) {
+        String name = request.name();
+        Launched launched = launch(request, launcher, config, token, log, classpath);
+        progress.step(
+                "starting",
+                name + ": processor pid " + launched.process().pid() + " beside the running one (pid "
+                        + oldProcess.pid() + "), on the same port");
+        Path failedLog = state.file(name, StateDirectory.FAILED_LOG);
+        try {
+            awaitReady(launched, log, request.readyTimeout(), "full log: " + failedLog);
+        } catch (PlatformException e) {
+            launched.process().toHandle().onExit().join(); // awaitReady stops it when it does not give up by itself
+            StateDirectory.moveIfExists(log, failedLog);
+            StateDirectory.deleteIfExists(config);
+            StateDirectory.deleteIfExists(token);
+            code.ifPresent(StateDirectory::deleteRecursively);
+            throw new PlatformException(
+                    e.getMessage() + "; the running processor (pid " + oldProcess.pid() + ") goes on serving");
+        }
+        Deployment next = launched.deployment()
+                .withUrl(firstHttpEndpoint(launched.deployment()).orElse(""));
+        progress.step(
+                "ready",
+                name + " in " + seconds(launched.startedAt()) + " (pid "
+                        + launched.process().pid() + "); stopping pid " + oldProcess.pid()
+                        + ", which drains its in-flight requests");
+        String how = stop(oldProcess);
+        StateDirectory.moveIfExists(
+                state.file(name, StateDirectory.LOG), state.file(name, StateDirectory.PREVIOUS_LOG));
+        StateDirectory.moveIfExists(log, state.file(name, StateDirectory.LOG));
+        StateDirectory.moveIfExists(config, state.file(name, StateDirectory.CONFIG));
+        Path finalToken = state.file(name, StateDirectory.TOKEN);
+        StateDirectory.moveIfExists(token, finalToken);
+        Deployment swapped = next.withAdminTokenFile(finalToken.toString());
+        write(swapped);
+        oldCode.forEach(StateDirectory::deleteRecursively);
+        progress.step(
+                "replaced",
+                "pid " + old.pid() + " (" + how + ") by pid " + swapped.pid() + ", log of the old one: "
+                        + state.file(name, StateDirectory.PREVIOUS_LOG));
+        return status(swapped);
+    }
+
+    private record Launched(Process process, Deployment deployment, long startedAt) {}
+
+    private Launched launch(
+            DeployRequest request, Path launcher, Path config, Path token, Path log, List<String> classpath) {
         String name = request.name();
         int adminPort = Ports.free();
         List<String> command = new ArrayList<>();
@@ -90,11 +204,13 @@ public final class LocalPlatform implements Platform {
                 "--admin-host",
                 ADMIN_HOST,
                 "--admin-port",
-                Integer.toString(adminPort)));
+                Integer.toString(adminPort),
+                "--admin-token-file",
+                token.toString()));
         if (!classpath.isEmpty()) {
             command.addAll(List.of("--classpath", String.join(File.pathSeparator, classpath)));
         }
-        Path log = state.createPrivateFile(state.file(name, StateDirectory.LOG));
+        state.createPrivateFile(log);
         Process process;
         try {
             process = new ProcessBuilder(command)
@@ -117,25 +233,27 @@ public final class LocalPlatform implements Platform {
                 "",
                 triggerKinds(request.config()),
                 classpath,
-                launcher.toString());
-        write(deployment);
-        progress.step("starting", name + ": processor pid " + process.pid() + ", log " + log);
-        awaitReady(process, deployment, request.readyTimeout());
-        Deployment ready = deployment.withUrl(firstHttpEndpoint(deployment).orElse(""));
-        write(ready);
-        progress.step(
-                "ready", name + " in " + String.format("%.1f s", (System.currentTimeMillis() - startedAt) / 1000.0));
-        return status(ready);
+                launcher.toString(),
+                token.toString());
+        return new Launched(process, deployment, startedAt);
     }
 
-    private void awaitReady(Process process, Deployment deployment, Duration timeout) {
+    private static String seconds(long sinceMillis) {
+        return String.format("%.1f s", (System.currentTimeMillis() - sinceMillis) / 1000.0);
+    }
+
+    /**
+     * @param logHint where the whole log can be read, for the error messages
+     */
+    private void awaitReady(Launched launched, Path log, Duration timeout, String logHint) {
+        Process process = launched.process();
+        Deployment deployment = launched.deployment();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (AdminClient admin = deployment.admin()) {
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
                     throw new PlatformException("function '" + deployment.name() + "': the processor exited with "
-                            + process.exitValue() + " while starting: " + lastError(deployment.name())
-                            + " (full log: nucleon logs " + deployment.name() + ")");
+                            + process.exitValue() + " while starting: " + lastError(log) + " (" + logHint + ")");
                 }
                 if (admin.ready()) {
                     return;
@@ -145,7 +263,7 @@ public final class LocalPlatform implements Platform {
         }
         stop(process.toHandle());
         throw new PlatformException("function '" + deployment.name() + "': not ready within " + timeout.toSeconds()
-                + " s, so it was stopped (see nucleon logs " + deployment.name() + ")");
+                + " s, so it was stopped (" + logHint + ")");
     }
 
     private static Optional<String> firstHttpEndpoint(Deployment deployment) {
@@ -165,8 +283,8 @@ public final class LocalPlatform implements Platform {
     }
 
     /** The processor's own one-line error (it writes it to stderr, which goes to the log too). */
-    private String lastError(String name) {
-        List<String> lines = readLog(name).lines().filter(l -> !l.isBlank()).toList();
+    private static String lastError(Path log) {
+        List<String> lines = readLog(log).lines().filter(l -> !l.isBlank()).toList();
         return lines.stream()
                 .filter(line -> line.startsWith("nucleon-processor:"))
                 .reduce((first, second) -> second)
@@ -174,7 +292,10 @@ public final class LocalPlatform implements Platform {
                 .orElse("(no output)");
     }
 
-    private void checkPorts(FunctionConfig config, List<Integer> freedByRedeploy) {
+    /** An HTTP port a running deployment holds, and whether it listens with {@code reusePort}. */
+    private record HttpPort(String trigger, boolean reusePort) {}
+
+    private void checkPorts(FunctionConfig config, Set<Integer> freedByRedeploy) {
         for (TriggerConfig trigger : config.spec().triggers().values()) {
             if (!HTTP_KIND.equals(trigger.kind())) {
                 continue;
@@ -188,15 +309,40 @@ public final class LocalPlatform implements Platform {
         }
     }
 
-    private List<Integer> previousPorts(String name) {
+    /**
+     * @return why the new processor cannot listen beside the running one: a port both use where either does
+     *     not set {@code reusePort}; empty when it can
+     */
+    private static Optional<String> whyNoHandOver(FunctionConfig config, Map<Integer, HttpPort> held) {
+        for (TriggerConfig trigger : config.spec().triggers().values()) {
+            if (!HTTP_KIND.equals(trigger.kind())) {
+                continue;
+            }
+            HttpPort old = held.get(httpPort(trigger));
+            if (old == null) {
+                continue;
+            }
+            if (!trigger.attributes().bool(REUSE_PORT, false)) {
+                return Optional.of("trigger '" + trigger.name() + "' sets reusePort: false");
+            }
+            if (!old.reusePort()) {
+                return Optional.of("the running processor's trigger '" + old.trigger() + "' listens without reusePort");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Map<Integer, HttpPort> previousHttpPorts(String name) {
         try {
             FunctionConfig previous = FunctionConfigLoader.load(state.file(name, StateDirectory.CONFIG));
-            return previous.spec().triggers().values().stream()
+            Map<Integer, HttpPort> ports = new LinkedHashMap<>();
+            previous.spec().triggers().values().stream()
                     .filter(t -> HTTP_KIND.equals(t.kind()))
-                    .map(LocalPlatform::httpPort)
-                    .toList();
+                    .forEach(t -> ports.put(
+                            httpPort(t), new HttpPort(t.name(), t.attributes().bool(REUSE_PORT, false))));
+            return ports;
         } catch (ConfigException e) {
-            return List.of();
+            return Map.of();
         }
     }
 
@@ -338,8 +484,12 @@ public final class LocalPlatform implements Platform {
     }
 
     private String readLog(String name) {
+        return readLog(state.file(name, StateDirectory.LOG));
+    }
+
+    private static String readLog(Path log) {
         try {
-            return Files.readString(state.file(name, StateDirectory.LOG), StandardCharsets.UTF_8);
+            return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "";
         }

@@ -11,6 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -18,7 +21,7 @@ import java.util.stream.Stream;
 /**
  * The local platform's state: {@code $NUCLEON_HOME/functions/NAME/} holds {@code function.yaml} (resolved),
  * {@code deployment.json}, {@code processor.log} and {@code code/}. Directories and files are readable by
- * the owner only: the admin token will live here too.
+ * the owner only: {@code admin.token} lives here too.
  */
 public final class StateDirectory {
 
@@ -29,6 +32,16 @@ public final class StateDirectory {
     static final String DEPLOYMENT = "deployment.json";
     static final String LOG = "processor.log";
     static final String CODE = "code";
+    static final String TOKEN = "admin.token";
+    /** Suffix of the files a replacing processor starts with, renamed once it is ready. */
+    static final String NEXT = ".next";
+    /** The log of the processor that the last redeploy replaced. */
+    static final String PREVIOUS_LOG = "processor.previous.log";
+    /** The log of a processor that a redeploy could not start (the running one was kept). */
+    static final String FAILED_LOG = "processor.failed.log";
+
+    private static final int TOKEN_BYTES = 32;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
@@ -116,9 +129,73 @@ public final class StateDirectory {
         }
     }
 
-    /** Replaces {@code code/} with a copy of {@code source} (a directory). */
-    Path installCode(String name, Path source) {
-        Path code = file(name, CODE);
+    /**
+     * Writes a new admin token: 32 random bytes from {@link SecureRandom}, URL-safe base64 without padding,
+     * in a file only the owner can read or write.
+     *
+     * @return the token
+     */
+    String writeToken(Path file) {
+        byte[] bytes = new byte[TOKEN_BYTES];
+        RANDOM.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        writePrivate(file, token + "\n");
+        return token;
+    }
+
+    /**
+     * @return a code directory no running processor uses: {@code code-N/}, N one more than the highest there
+     */
+    Path nextCodeDir(String name) {
+        int highest = 0;
+        for (Path dir : codeDirs(name)) {
+            String suffix = dir.getFileName().toString().substring(CODE.length());
+            if (suffix.matches("-[0-9]{1,9}")) {
+                highest = Math.max(highest, Integer.parseInt(suffix.substring(1)));
+            }
+        }
+        return file(name, CODE + "-" + (highest + 1));
+    }
+
+    /** @return the function's code directories: {@code code/} and {@code code-N/} */
+    List<Path> codeDirs(String name) {
+        Path dir = functionDir(name);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> dirs = new ArrayList<>();
+            files.filter(Files::isDirectory)
+                    .filter(f -> f.getFileName().toString().equals(CODE)
+                            || f.getFileName().toString().startsWith(CODE + "-"))
+                    .forEach(dirs::add);
+            return dirs;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Renames {@code from} to {@code to}, replacing it; nothing happens when {@code from} does not exist. */
+    static void moveIfExists(Path from, Path to) {
+        try {
+            if (Files.exists(from)) {
+                Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rename " + from + " to " + to, e);
+        }
+    }
+
+    static void deleteIfExists(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + file, e);
+        }
+    }
+
+    /** Replaces {@code code} (a directory) with a copy of {@code source} (a directory). */
+    Path installCode(Path code, Path source) {
         deleteRecursively(code);
         createPrivateDir(code);
         try (Stream<Path> files = Files.walk(source)) {
