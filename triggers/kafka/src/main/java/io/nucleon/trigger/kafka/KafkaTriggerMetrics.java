@@ -90,10 +90,6 @@ final class KafkaTriggerMetrics {
         paused.addAndGet(delta);
     }
 
-    long bufferedRecords() {
-        return buffered.get();
-    }
-
     /**
      * Registers the lag gauge of a newly assigned partition.
      *

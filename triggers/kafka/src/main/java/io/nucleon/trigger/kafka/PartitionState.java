@@ -78,10 +78,6 @@ final class PartitionState {
         return inFlight == null || inFlight.isRetry() ? 0 : inFlight.size();
     }
 
-    int pendingCount() {
-        return pending.size();
-    }
-
     int bufferedCount() {
         return pending.size() + failed.size();
     }
