@@ -7,10 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -33,7 +35,25 @@ public final class FunctionConfigLoader {
     private static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
     private static final List<String> METADATA_FIELDS = List.of("name", "namespace", "labels", "annotations");
     private static final List<String> SPEC_FIELDS = List.of(
-            "handler", "runtime", "description", "env", "triggers", "eventTimeout", "minReplicas", "maxReplicas");
+            "handler",
+            "runtime",
+            "description",
+            "env",
+            "triggers",
+            "eventTimeout",
+            "minReplicas",
+            "maxReplicas",
+            "replicas",
+            "build",
+            "platform");
+    private static final List<String> BUILD_FIELDS = List.of("dependencies", "repositories");
+    private static final List<String> PLATFORM_FIELDS = List.of("attributes");
+    private static final List<String> PLATFORM_ATTRIBUTES = List.of("restartPolicy");
+    private static final List<String> RESTART_POLICY_FIELDS = List.of("name", "maximumRetryCount");
+    /** groupId:artifactId[:extension[:classifier]]:version, as Maven and Gradle write them. */
+    private static final Pattern COORDINATES = Pattern.compile("[^:\\s/]+(:[^:\\s/]+){2,4}");
+
+    private static final int MAX_REPLICAS = 1000;
     private static final List<String> TRIGGER_FIELDS = List.of(
             "kind",
             "name",
@@ -144,10 +164,19 @@ public final class FunctionConfigLoader {
         if (eventTimeout.isZero()) {
             throw node.required("eventTimeout").error("must be longer than 0");
         }
-        int minReplicas = node.integer("minReplicas", 1, 0, 1000);
-        int maxReplicas = node.integer("maxReplicas", Math.max(1, minReplicas), 1, 1000);
+        OptionalInt replicas = node.child("replicas").isPresent()
+                ? OptionalInt.of(node.integer("replicas", 1, 0, MAX_REPLICAS))
+                : OptionalInt.empty();
+        int minReplicas = node.integer("minReplicas", replicas.orElse(1), 0, MAX_REPLICAS);
+        int maxReplicas =
+                node.integer("maxReplicas", Math.max(1, Math.max(minReplicas, replicas.orElse(1))), 1, MAX_REPLICAS);
         if (maxReplicas < minReplicas) {
             throw node.required("maxReplicas").error("must not be less than minReplicas (" + minReplicas + ")");
+        }
+        if (replicas.isPresent() && (replicas.getAsInt() < minReplicas || replicas.getAsInt() > maxReplicas)) {
+            throw node.required("replicas")
+                    .error("must be between minReplicas (" + minReplicas + ") and maxReplicas (" + maxReplicas
+                            + "), got " + replicas.getAsInt());
         }
         return new FunctionSpec(
                 handler,
@@ -158,7 +187,56 @@ public final class FunctionConfigLoader {
                 eventTimeout,
                 minReplicas,
                 maxReplicas,
+                replicas,
+                node.child("build").map(FunctionConfigLoader::build).orElse(BuildSpec.NONE),
+                node.child("platform").map(FunctionConfigLoader::restartPolicy).orElse(RestartPolicy.NO),
                 node);
+    }
+
+    private static BuildSpec build(ConfigNode node) {
+        node.rejectUnknown(BUILD_FIELDS);
+        List<String> dependencies = new ArrayList<>();
+        for (ConfigNode dependency :
+                node.child("dependencies").map(ConfigNode::elements).orElse(List.of())) {
+            String coordinates = dependency.scalar().strip();
+            if (!COORDINATES.matcher(coordinates).matches()) {
+                throw dependency.error("must be Maven coordinates groupId:artifactId[:extension[:classifier]]:version,"
+                        + " got '" + coordinates + "'");
+            }
+            dependencies.add(coordinates);
+        }
+        List<String> repositories = new ArrayList<>();
+        for (ConfigNode repository :
+                node.child("repositories").map(ConfigNode::elements).orElse(List.of())) {
+            String url = repository.scalar().strip();
+            if (!url.matches("(?i)(https?|file)://\\S+")) {
+                throw repository.error("must be an http(s):// or file:// URL of a Maven repository, got '" + url + "'");
+            }
+            repositories.add(url);
+        }
+        return new BuildSpec(dependencies, repositories);
+    }
+
+    private static RestartPolicy restartPolicy(ConfigNode platform) {
+        platform.rejectUnknown(PLATFORM_FIELDS);
+        Optional<ConfigNode> attributes = platform.child("attributes");
+        if (attributes.isEmpty()) {
+            return RestartPolicy.NO;
+        }
+        attributes.get().rejectUnknown(PLATFORM_ATTRIBUTES);
+        Optional<ConfigNode> policy = attributes.get().child("restartPolicy");
+        if (policy.isEmpty()) {
+            return RestartPolicy.NO;
+        }
+        ConfigNode node = policy.get();
+        node.rejectUnknown(RESTART_POLICY_FIELDS);
+        String text = node.string("name");
+        RestartPolicy.Name name = RestartPolicy.Name.parse(text);
+        if (name == null) {
+            throw node.required("name")
+                    .error("must be one of no, on-failure, always, unless-stopped, got '" + text + "'");
+        }
+        return new RestartPolicy(name, node.integer("maximumRetryCount", 0, 0, RestartPolicy.MAX_RETRY_COUNT));
     }
 
     /** Nuclio's form is a list of {name, value}; a plain mapping is accepted too. */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
  * The {@code spec} section of function.yaml.
@@ -16,6 +17,10 @@ import java.util.Map;
  * @param eventTimeout how long one event may run before it fails with a timeout
  * @param minReplicas the least number of processor replicas (used by the platforms)
  * @param maxReplicas the most number of processor replicas (used by the platforms)
+ * @param replicas a fixed number of processor replicas ({@code spec.replicas}); empty when not given
+ * @param build what a platform adds when it builds the code ({@code spec.build})
+ * @param restartPolicy whether a platform restarts a processor that ended by itself
+ *     ({@code spec.platform.attributes.restartPolicy})
  * @param node the spec section itself, for error messages about it
  */
 public record FunctionSpec(
@@ -27,6 +32,9 @@ public record FunctionSpec(
         Duration eventTimeout,
         int minReplicas,
         int maxReplicas,
+        OptionalInt replicas,
+        BuildSpec build,
+        RestartPolicy restartPolicy,
         ConfigNode node) {
 
     /** The default of {@code spec.eventTimeout}: {@value} seconds. */
@@ -35,5 +43,13 @@ public record FunctionSpec(
     public FunctionSpec {
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         triggers = Collections.unmodifiableMap(new LinkedHashMap<>(triggers));
+    }
+
+    /**
+     * @return how many processors a platform without autoscaling runs: {@code replicas}, else {@code
+     *     minReplicas}, and at least one
+     */
+    public int fixedReplicas() {
+        return Math.max(1, replicas.orElse(minReplicas));
     }
 }
