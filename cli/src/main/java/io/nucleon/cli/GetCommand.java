@@ -4,6 +4,7 @@ import io.nucleon.cli.platform.FunctionStatus;
 import io.nucleon.cli.platform.Json;
 import io.nucleon.cli.platform.Platform;
 import io.nucleon.cli.platform.PlatformException;
+import io.nucleon.cli.platform.ReplicaStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,11 +24,13 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "get",
         mixinStandardHelpOptions = true,
-        description = "Lists deployed functions: state, URL, triggers, uptime and events handled.",
+        description =
+                "Lists deployed functions: state, replicas (ready/all), restarts, URL, triggers, uptime and events"
+                        + " handled (since each processor's start).",
         footer = {"", "Examples:", "  nucleon get", "  nucleon get hello -o json", "  nucleon get -o yaml"})
 final class GetCommand implements Runnable {
 
-    private static final String ROW = "%-20s %-10s %-28s %-20s %-8s %s%n";
+    private static final String ROW = "%-20s %-10s %-8s %-8s %-28s %-20s %-8s %s%n";
 
     @Spec
     CommandSpec spec;
@@ -70,11 +74,13 @@ final class GetCommand implements Runnable {
         } else if (functions.isEmpty()) {
             spec.commandLine().getErr().println("no functions deployed");
         } else {
-            out.printf(ROW, "NAME", "STATE", "URL", "TRIGGERS", "UPTIME", "HANDLED");
+            out.printf(ROW, "NAME", "STATE", "REPLICAS", "RESTARTS", "URL", "TRIGGERS", "UPTIME", "HANDLED");
             functions.forEach(f -> out.printf(
                     ROW,
                     f.name(),
                     f.state(),
+                    f.replicaSummary(),
+                    f.restarts(),
                     f.url().isEmpty() ? "-" : f.url(),
                     f.triggerSummary(),
                     f.running() ? uptime(f) : "-",
@@ -91,14 +97,30 @@ final class GetCommand implements Runnable {
         json.put("state", function.state());
         json.put("url", function.url().isEmpty() ? null : function.url());
         json.put("triggers", function.triggerList());
-        json.put("pid", function.pid());
-        json.put("adminPort", function.adminPort());
         json.put("startedAt", Instant.ofEpochMilli(function.startedAtMillis()).toString());
         json.put("uptimeSeconds", function.running() ? uptimeOf(function).toSeconds() : null);
-        json.put(
-                "handledEvents",
-                function.handledEvents().isPresent() ? function.handledEvents().getAsLong() : null);
+        json.put("handledEvents", orNull(function.handledEvents()));
+        json.put("restartPolicy", function.restartPolicy());
+        json.put("restarts", function.restarts());
+        json.put("replicas", function.replicas().stream().map(GetCommand::json).toList());
         return json;
+    }
+
+    private static Map<String, Object> json(ReplicaStatus replica) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("index", replica.index());
+        json.put("state", replica.state());
+        json.put("pid", replica.pid());
+        json.put("adminPort", replica.adminPort());
+        json.put("url", replica.url().isEmpty() ? null : replica.url());
+        json.put("startedAt", Instant.ofEpochMilli(replica.startedAtMillis()).toString());
+        json.put("handledEvents", orNull(replica.handledEvents()));
+        json.put("restarts", replica.restarts());
+        return json;
+    }
+
+    private static Long orNull(OptionalLong value) {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     private static Duration uptimeOf(FunctionStatus function) {

@@ -1,6 +1,7 @@
 package io.nucleon.cli;
 
 import java.io.PrintStream;
+import java.util.OptionalInt;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Parameters;
         name = "logs",
         mixinStandardHelpOptions = true,
         description = "Prints a function's processor log (one JSON object per line).",
-        footer = {"", "Examples:", "  nucleon logs hello", "  nucleon logs -f hello"})
+        footer = {"", "Examples:", "  nucleon logs hello", "  nucleon logs -f hello", "  nucleon logs hello --replica 1"
+        })
 final class LogsCommand implements Runnable {
 
     @Mixin
@@ -22,11 +24,25 @@ final class LogsCommand implements Runnable {
 
     @Option(
             names = {"-f", "--follow"},
-            description = "Keep printing new lines until the processor exits (or Ctrl-C).")
+            description = "Keep printing new lines until the function's processes end (or Ctrl-C).")
     boolean follow;
+
+    @Option(
+            names = "--replica",
+            paramLabel = "N",
+            description = "Only replica N's log (default: all, each line prefixed with [N] when there are several).")
+    Integer replica;
 
     @Override
     public void run() {
-        global.platform().logs(name, new PrintStream(System.out, true), follow);
+        if (replica != null && replica < 0) {
+            throw CliException.badInput("--replica: must be 0 or more, got " + replica);
+        }
+        global.platform()
+                .logs(
+                        name,
+                        replica == null ? OptionalInt.empty() : OptionalInt.of(replica),
+                        new PrintStream(System.out, true),
+                        follow);
     }
 }

@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             ExportCommand.class,
             VersionCommand.class,
             CompletionCommand.class,
+            SuperviseCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -62,7 +62,7 @@ class CliIT {
         assertThat(get.exitCode()).as(get.toString()).isZero();
         assertThat(get.stdout().lines().toList()).hasSize(2);
         assertThat(get.stdout().lines().skip(1).findFirst().orElseThrow().split("\\s+"))
-                .startsWith("hello", "ready", "http://127.0.0.1:" + port + "/", "http(http)")
+                .startsWith("hello", "ready", "1/1", "0", "http://127.0.0.1:" + port + "/", "http(http)")
                 .endsWith("2");
 
         Cli.Result json = cli.run("get", "hello", "-o", "json");

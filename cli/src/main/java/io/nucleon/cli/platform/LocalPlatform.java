@@ -3,13 +3,11 @@ package io.nucleon.cli.platform;
 import io.nucleon.config.ConfigException;
 import io.nucleon.config.FunctionConfig;
 import io.nucleon.config.FunctionConfigLoader;
+import io.nucleon.config.RestartPolicy;
 import io.nucleon.config.TriggerConfig;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,25 +16,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * Runs each function as a {@code nucleon-processor} process on this machine, detached from the CLI, with
- * its state under {@code $NUCLEON_HOME/functions/NAME}. The processor's admin endpoint listens on a free
- * loopback port; everything the CLI learns about a running function it asks there.
+ * Runs each function as {@code spec.replicas} {@code nucleon-processor} processes on this machine, detached from
+ * the CLI, with its state under {@code $NUCLEON_HOME/functions/NAME}. The replicas share the HTTP port
+ * ({@code reusePort}: the kernel spreads connections over them); each has an admin endpoint on a free loopback
+ * port, where the CLI asks everything it learns about a running function. A function whose restart policy asks
+ * for it gets a {@link Supervisor} process that restarts replicas that end by themselves.
  */
 public final class LocalPlatform implements Platform {
 
-    static final String ADMIN_HOST = "127.0.0.1";
     private static final String HTTP_KIND = "http";
     private static final String REUSE_PORT = "reusePort";
-    private static final Path SETSID = Path.of("/usr/bin/setsid");
-    private static final Duration POLL = Duration.ofMillis(20);
 
     private final StateDirectory state;
     private final Supplier<Path> processor;
@@ -57,28 +52,40 @@ public final class LocalPlatform implements Platform {
     public FunctionStatus deploy(DeployRequest request, Progress progress) {
         String name = request.name();
         Path launcher = processor.get();
+        checkReplicas(request.config());
+        try (DeployLock lock = DeployLock.acquire(
+                state,
+                name,
+                request.readyTimeout(),
+                holder -> progress.step(
+                        "waiting", "for another nucleon command on " + name + " (pid " + holder + ") to finish"))) {
+            return deployLocked(request, launcher, progress);
+        }
+    }
+
+    private FunctionStatus deployLocked(DeployRequest request, Path launcher, Progress progress) {
+        String name = request.name();
         Optional<Deployment> previous = read(name);
-        Optional<ProcessHandle> running = previous.flatMap(Deployment::process);
-        Map<Integer, HttpPort> held = running.isPresent() ? previousHttpPorts(name) : Map.of();
+        List<ProcessHandle> running = previous.map(Deployment::processes).orElse(List.of());
+        Map<Integer, HttpPort> held = running.isEmpty() ? Map.of() : previousHttpPorts(name);
         checkPorts(request.config(), held.keySet());
-        if (running.isPresent()) {
+        if (!running.isEmpty()) {
             Optional<String> noHandOver = whyNoHandOver(request.config(), held);
             if (noHandOver.isPresent()) {
                 progress.step(
                         "stopping",
-                        name + ": the running processor (pid " + running.get().pid() + ") first, because "
-                                + noHandOver.get() + ": requests are refused until the new one is ready");
-                stop(running.get());
-                running = Optional.empty();
+                        name + ": the running processor(s) first, because " + noHandOver.get()
+                                + ": requests are refused until the new one is ready");
+                GracefulStop.stopAll(running, stopTimeout);
+                running = List.of();
             }
         }
         state.createFunctionDir(name);
         List<Path> oldCode = state.codeDirs(name);
-        // A hand-over starts the new processor from files of its own (.next) while the old one runs on.
-        String suffix = running.isPresent() ? StateDirectory.NEXT : "";
+        // A hand-over starts the new processors from files of their own (.next) while the old ones run on.
+        String suffix = running.isEmpty() ? "" : StateDirectory.NEXT;
         Path config = state.file(name, StateDirectory.CONFIG + suffix);
         Path token = state.file(name, StateDirectory.TOKEN + suffix);
-        Path log = state.file(name, StateDirectory.LOG + suffix);
         List<String> classpath = new ArrayList<>();
         Optional<Path> code = request.code().map(source -> state.installCode(state.nextCodeDir(name), source));
         code.ifPresent(installed -> request.codeClasspath()
@@ -86,214 +93,216 @@ public final class LocalPlatform implements Platform {
         request.extraClasspath().forEach(entry -> classpath.add(entry.toString()));
         state.writePrivate(config, request.resolvedYaml());
         state.writeToken(token);
+        ProcessorLauncher.Command command = new ProcessorLauncher.Command(name, launcher, config, token, classpath);
+        FunctionStatus status;
         if (running.isEmpty()) {
-            FunctionStatus status = start(request, launcher, config, token, log, classpath, progress);
+            status = start(request, command, progress);
             oldCode.forEach(StateDirectory::deleteRecursively);
-            return status;
+        } else {
+            status = handOver(request, command, previous.orElseThrow(), running, code, oldCode, progress);
         }
-        return handOver(
-                request,
-                launcher,
-                previous.orElseThrow(),
-                running.get(),
-                config,
-                token,
-                log,
-                classpath,
-                code,
-                oldCode,
-                progress);
+        return superviseAsAsked(name, request.config().spec().restartPolicy(), progress)
+                .map(this::status)
+                .orElse(status);
     }
 
-    /** A first deploy (or one after the old processor was stopped): the state is written before it is ready. */
-    private FunctionStatus start(
-            DeployRequest request,
-            Path launcher,
-            Path config,
-            Path token,
-            Path log,
-            List<String> classpath,
-            Progress progress) {
+    /** A first deploy (or one after the old processors were stopped): the state is written before they are ready. */
+    private FunctionStatus start(DeployRequest request, ProcessorLauncher.Command command, Progress progress) {
         String name = request.name();
-        Launched launched = launch(request, launcher, config, token, log, classpath);
-        write(launched.deployment());
-        progress.step("starting", name + ": processor pid " + launched.process().pid() + ", log " + log);
-        awaitReady(launched, log, request.readyTimeout(), "full log: nucleon logs " + name);
-        Deployment ready = launched.deployment()
-                .withUrl(firstHttpEndpoint(launched.deployment()).orElse(""));
-        write(ready);
-        progress.step("ready", name + " in " + seconds(launched.startedAt()));
-        return status(ready);
+        int replicas = request.config().spec().fixedReplicas();
+        ProcessorLauncher launcher = new ProcessorLauncher(state.functionDir(name));
+        List<ProcessorLauncher.Launched> launched = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            launched.add(launcher.launch(command, i, StateDirectory.log(i), false, 0));
+        }
+        long startedAt = System.currentTimeMillis();
+        Deployment deployment = newDeployment(request, command, startedAt, launched);
+        write(deployment);
+        progress.step(
+                "starting",
+                name + ": " + describe(launched) + ", log " + state.file(name, StateDirectory.log(0))
+                        + (replicas > 1 ? " (and processor-N.log)" : ""));
+        List<Replica> ready = launcher.awaitReady(
+                deployment,
+                launched,
+                request.readyTimeout(),
+                index -> "full log: nucleon logs " + name + (replicas > 1 ? " --replica " + index : ""));
+        Deployment done =
+                deployment.withReplicas(ready).withUrl(ready.getFirst().url());
+        write(done);
+        progress.step("ready", name + " in " + seconds(startedAt));
+        return status(done);
     }
 
     /**
-     * Zero-downtime redeploy: the new processor binds the same HTTP port(s) beside the running one ({@code
-     * reusePort}), and only once it is ready is the old one stopped (it closes its listening socket first, then
-     * drains) and the state switched to the new one. When the new one does not become ready, it is stopped and
-     * its files removed (its log kept as {@code processor.failed.log}); the running processor and its state are
-     * not touched.
+     * Zero-downtime redeploy: the new processors bind the same HTTP port(s) beside the running ones ({@code
+     * reusePort}), and only once all are ready are the old ones stopped (each closes its listening socket first,
+     * then drains) and the state switched to the new ones. When a new one does not become ready, all new ones are
+     * stopped and their files removed (their logs kept as {@code processor.failed.log}); the running processors
+     * and their state are not touched.
      */
     private FunctionStatus handOver(
             DeployRequest request,
-            Path launcher,
+            ProcessorLauncher.Command command,
             Deployment old,
-            ProcessHandle oldProcess,
-            Path config,
-            Path token,
-            Path log,
-            List<String> classpath,
+            List<ProcessHandle> oldProcesses,
             Optional<Path> code,
             List<Path> oldCode,
             Progress progress) {
         String name = request.name();
-        Launched launched = launch(request, launcher, config, token, log, classpath);
-        progress.step(
-                "starting",
-                name + ": processor pid " + launched.process().pid() + " beside the running one (pid "
-                        + oldProcess.pid() + "), on the same port");
-        Path failedLog = state.file(name, StateDirectory.FAILED_LOG);
-        try {
-            awaitReady(launched, log, request.readyTimeout(), "full log: " + failedLog);
-        } catch (PlatformException e) {
-            launched.process().toHandle().onExit().join(); // awaitReady stops it when it does not give up by itself
-            StateDirectory.moveIfExists(log, failedLog);
-            StateDirectory.deleteIfExists(config);
-            StateDirectory.deleteIfExists(token);
-            code.ifPresent(StateDirectory::deleteRecursively);
-            throw new PlatformException(
-                    e.getMessage() + "; the running processor (pid " + oldProcess.pid() + ") goes on serving");
+        int replicas = request.config().spec().fixedReplicas();
+        ProcessorLauncher launcher = new ProcessorLauncher(state.functionDir(name));
+        List<ProcessorLauncher.Launched> launched = new ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            launched.add(launcher.launch(command, i, StateDirectory.log(i) + StateDirectory.NEXT, false, 0));
         }
-        Deployment next = launched.deployment()
-                .withUrl(firstHttpEndpoint(launched.deployment()).orElse(""));
+        long startedAt = System.currentTimeMillis();
+        String oldOnes = theRunning(oldProcesses);
+        progress.step("starting", name + ": " + describe(launched) + " beside " + oldOnes + ", on the same port");
+        Deployment next = newDeployment(request, command, startedAt, launched);
+        List<Replica> ready;
+        try {
+            ready = launcher.awaitReady(
+                    next,
+                    launched,
+                    request.readyTimeout(),
+                    index -> "full log: " + state.file(name, StateDirectory.failedLog(index)));
+        } catch (PlatformException e) {
+            for (ProcessorLauncher.Launched each : launched) {
+                StateDirectory.moveIfExists(
+                        each.logFile(),
+                        state.file(name, StateDirectory.failedLog(each.replica().index())));
+            }
+            StateDirectory.deleteIfExists(command.config());
+            StateDirectory.deleteIfExists(command.token());
+            code.ifPresent(StateDirectory::deleteRecursively);
+            throw new PlatformException(e.getMessage() + "; "
+                    + oldOnes.replace(" one ", " processor ").replace(" ones ", " processors ")
+                    + (oldProcesses.size() == 1 ? " goes" : " go") + " on serving");
+        }
         progress.step(
                 "ready",
-                name + " in " + seconds(launched.startedAt()) + " (pid "
-                        + launched.process().pid() + "); stopping pid " + oldProcess.pid()
-                        + ", which drains its in-flight requests");
-        String how = stop(oldProcess);
-        StateDirectory.moveIfExists(
-                state.file(name, StateDirectory.LOG), state.file(name, StateDirectory.PREVIOUS_LOG));
-        StateDirectory.moveIfExists(log, state.file(name, StateDirectory.LOG));
-        StateDirectory.moveIfExists(config, state.file(name, StateDirectory.CONFIG));
+                name + " in " + seconds(startedAt) + " (" + describe(launched) + "); stopping " + oldOnes
+                        + ", which drain" + (oldProcesses.size() == 1 ? "s its" : " their") + " in-flight requests");
+        // The new processors serve now: the state names them (with their .next files) while the old ones drain,
+        // so that get and logs -f see a running function throughout.
+        write(next.withReplicas(ready).withUrl(ready.getFirst().url()).withSupervisor(old.supervisor()));
+        String how = GracefulStop.stopAll(oldProcesses, stopTimeout);
+        for (Replica replica : old.replicas()) {
+            StateDirectory.moveIfExists(
+                    state.file(name, replica.log()), state.file(name, StateDirectory.previousLog(replica.index())));
+        }
+        List<Replica> renamed = new ArrayList<>();
+        for (Replica replica : ready) {
+            String log = StateDirectory.log(replica.index());
+            StateDirectory.moveIfExists(state.file(name, replica.log()), state.file(name, log));
+            renamed.add(replica.withLog(log));
+        }
+        StateDirectory.moveIfExists(command.config(), state.file(name, StateDirectory.CONFIG));
         Path finalToken = state.file(name, StateDirectory.TOKEN);
-        StateDirectory.moveIfExists(token, finalToken);
-        Deployment swapped = next.withAdminTokenFile(finalToken.toString());
+        StateDirectory.moveIfExists(command.token(), finalToken);
+        Deployment swapped = next.withReplicas(renamed)
+                .withUrl(renamed.getFirst().url())
+                .withAdminTokenFile(finalToken.toString())
+                .withSupervisor(old.supervisor());
         write(swapped);
         oldCode.forEach(StateDirectory::deleteRecursively);
         progress.step(
                 "replaced",
-                "pid " + old.pid() + " (" + how + ") by pid " + swapped.pid() + ", log of the old one: "
-                        + state.file(name, StateDirectory.PREVIOUS_LOG));
+                pids(oldProcesses) + " (" + how + ") by "
+                        + pids(launched.stream()
+                                .map(l -> l.process().toHandle())
+                                .toList()) + ", log of the old one: "
+                        + state.file(name, StateDirectory.previousLog(0)));
         return status(swapped);
     }
 
-    private record Launched(Process process, Deployment deployment, long startedAt) {}
-
-    private Launched launch(
-            DeployRequest request, Path launcher, Path config, Path token, Path log, List<String> classpath) {
-        String name = request.name();
-        int adminPort = Ports.free();
-        List<String> command = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
-            command.add(SETSID.toString()); // its own session: a Ctrl-C or a closed terminal must not stop it
-        }
-        command.addAll(List.of(
-                launcher.toString(),
-                "--config",
-                config.toString(),
-                "--admin-host",
-                ADMIN_HOST,
-                "--admin-port",
-                Integer.toString(adminPort),
-                "--admin-token-file",
-                token.toString()));
-        if (!classpath.isEmpty()) {
-            command.addAll(List.of("--classpath", String.join(File.pathSeparator, classpath)));
-        }
-        state.createPrivateFile(log);
-        Process process;
-        try {
-            process = new ProcessBuilder(command)
-                    .directory(state.functionDir(name).toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
-        } catch (IOException e) {
-            throw new PlatformException("cannot start " + launcher + ": " + e.getMessage(), e);
-        }
-        long startedAt = System.currentTimeMillis();
-        Deployment deployment = new Deployment(
-                name,
-                process.pid(),
-                process.info().startInstant().map(i -> i.toEpochMilli()).orElse(startedAt),
-                ADMIN_HOST,
-                adminPort,
+    private Deployment newDeployment(
+            DeployRequest request,
+            ProcessorLauncher.Command command,
+            long startedAt,
+            List<ProcessorLauncher.Launched> launched) {
+        return new Deployment(
+                request.name(),
+                ProcessorLauncher.ADMIN_HOST,
                 startedAt,
                 "",
                 triggerKinds(request.config()),
-                classpath,
-                launcher.toString(),
-                token.toString());
-        return new Launched(process, deployment, startedAt);
+                command.classpath(),
+                command.launcher().toString(),
+                command.token().toString(),
+                read(request.name()).flatMap(Deployment::supervisor),
+                launched.stream().map(ProcessorLauncher.Launched::replica).toList());
+    }
+
+    /**
+     * Starts a supervisor when the function asks for restarts and none runs, and stops the one that runs when it
+     * no longer asks. Called with the function's lock held.
+     *
+     * @return the deployment when its supervisor changed
+     */
+    private Optional<Deployment> superviseAsAsked(String name, RestartPolicy policy, Progress progress) {
+        Deployment deployment = read(name).orElseThrow();
+        Optional<ProcessHandle> running = deployment.supervisor().flatMap(Deployment.SupervisorProcess::process);
+        if (policy.restarts() && running.isEmpty()) {
+            Deployment.SupervisorProcess started = Supervisor.start(state, name);
+            progress.step(
+                    "supervised",
+                    "restartPolicy " + policy.name().yaml() + ": supervisor pid " + started.pid() + ", log "
+                            + state.file(name, StateDirectory.SUPERVISOR_LOG));
+            Deployment supervised = deployment.withSupervisor(Optional.of(started));
+            write(supervised);
+            return Optional.of(supervised);
+        }
+        if (!policy.restarts() && running.isPresent()) {
+            GracefulStop.stopAll(List.of(running.get()), Duration.ofSeconds(5));
+            Deployment unsupervised = deployment.withSupervisor(Optional.empty());
+            write(unsupervised);
+            return Optional.of(unsupervised);
+        }
+        return Optional.empty();
+    }
+
+    private static String describe(List<ProcessorLauncher.Launched> launched) {
+        return pids(launched.stream().map(l -> l.process().toHandle()).toList());
+    }
+
+    private static String pids(List<ProcessHandle> processes) {
+        return (processes.size() == 1 ? "processor pid " : processes.size() + " processors, pids ")
+                + String.join(
+                        ", ",
+                        processes.stream().map(p -> Long.toString(p.pid())).toList());
+    }
+
+    /** @return {@code the running one (pid 7)} or {@code the running ones (pids 7, 8)} */
+    private static String theRunning(List<ProcessHandle> processes) {
+        return (processes.size() == 1 ? "the running one (pid " : "the running ones (pids ")
+                + String.join(
+                        ", ",
+                        processes.stream().map(p -> Long.toString(p.pid())).toList()) + ")";
     }
 
     private static String seconds(long sinceMillis) {
         return String.format("%.1f s", (System.currentTimeMillis() - sinceMillis) / 1000.0);
     }
 
-    /**
-     * @param logHint where the whole log can be read, for the error messages
-     */
-    private void awaitReady(Launched launched, Path log, Duration timeout, String logHint) {
-        Process process = launched.process();
-        Deployment deployment = launched.deployment();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (AdminClient admin = deployment.admin()) {
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new PlatformException("function '" + deployment.name() + "': the processor exited with "
-                            + process.exitValue() + " while starting: " + lastError(log) + " (" + logHint + ")");
-                }
-                if (admin.ready()) {
-                    return;
-                }
-                pause();
-            }
-        }
-        stop(process.toHandle());
-        throw new PlatformException("function '" + deployment.name() + "': not ready within " + timeout.toSeconds()
-                + " s, so it was stopped (" + logHint + ")");
-    }
-
-    private static Optional<String> firstHttpEndpoint(Deployment deployment) {
-        try (AdminClient admin = deployment.admin()) {
-            return admin.status().flatMap(status -> {
-                if (status.get("triggers") instanceof List<?> triggers) {
-                    return triggers.stream()
-                            .filter(t -> t instanceof Map<?, ?> m && HTTP_KIND.equals(m.get("kind")))
-                            .map(t -> ((Map<?, ?>) t).get("endpoint"))
-                            .filter(String.class::isInstance)
-                            .map(String.class::cast)
-                            .findFirst();
-                }
-                return Optional.empty();
-            });
-        }
-    }
-
-    /** The processor's own one-line error (it writes it to stderr, which goes to the log too). */
-    private static String lastError(Path log) {
-        List<String> lines = readLog(log).lines().filter(l -> !l.isBlank()).toList();
-        return lines.stream()
-                .filter(line -> line.startsWith("nucleon-processor:"))
-                .reduce((first, second) -> second)
-                .or(() -> lines.isEmpty() ? Optional.empty() : Optional.of(lines.getLast()))
-                .orElse("(no output)");
-    }
-
     /** An HTTP port a running deployment holds, and whether it listens with {@code reusePort}. */
     private record HttpPort(String trigger, boolean reusePort) {}
+
+    /** Replicas share each HTTP port, which only {@code reusePort} allows. */
+    private static void checkReplicas(FunctionConfig config) {
+        int replicas = config.spec().fixedReplicas();
+        if (replicas == 1) {
+            return;
+        }
+        for (TriggerConfig trigger : config.spec().triggers().values()) {
+            if (HTTP_KIND.equals(trigger.kind()) && !trigger.attributes().bool(REUSE_PORT, false)) {
+                throw new PlatformException("replicas " + replicas + ": trigger '" + trigger.name()
+                        + "' needs reusePort: true, through which the replicas share its port (it is the default"
+                        + " on Linux; other systems run one replica locally)");
+            }
+        }
+    }
 
     private void checkPorts(FunctionConfig config, Set<Integer> freedByRedeploy) {
         for (TriggerConfig trigger : config.spec().triggers().values()) {
@@ -310,8 +319,8 @@ public final class LocalPlatform implements Platform {
     }
 
     /**
-     * @return why the new processor cannot listen beside the running one: a port both use where either does
-     *     not set {@code reusePort}; empty when it can
+     * @return why the new processors cannot listen beside the running ones: a port both use where either does
+     *     not set {@code reusePort}; empty when they can
      */
     private static Optional<String> whyNoHandOver(FunctionConfig config, Map<Integer, HttpPort> held) {
         for (TriggerConfig trigger : config.spec().triggers().values()) {
@@ -367,85 +376,97 @@ public final class LocalPlatform implements Platform {
     }
 
     private FunctionStatus status(Deployment deployment) {
-        Optional<ProcessHandle> process = deployment.process();
-        if (process.isEmpty()) {
-            String state = readLog(deployment.name()).contains("\"message\":\"processor stopped\"")
-                    ? FunctionStatus.STOPPED
-                    : FunctionStatus.CRASHED;
-            return status(deployment, state, "", OptionalLong.empty());
+        Path dir = state.functionDir(deployment.name());
+        List<ReplicaStatus> replicas = new ArrayList<>();
+        for (Replica replica : deployment.replicas()) {
+            if (replica.process().isEmpty()) {
+                String ended = replica.stoppedInOrder(dir) ? FunctionStatus.STOPPED : FunctionStatus.CRASHED;
+                replicas.add(status(replica, ended, "", OptionalLong.empty()));
+                continue;
+            }
+            try (AdminClient admin = deployment.admin(replica)) {
+                boolean ready = admin.ready();
+                OptionalLong handled =
+                        admin.handledEvents().map(OptionalLong::of).orElse(OptionalLong.empty());
+                replicas.add(status(
+                        replica, ready ? FunctionStatus.READY : FunctionStatus.NOT_READY, replica.url(), handled));
+            }
         }
-        try (AdminClient admin = deployment.admin()) {
-            boolean ready = admin.ready();
-            OptionalLong handled = admin.handledEvents().map(OptionalLong::of).orElse(OptionalLong.empty());
-            return status(
-                    deployment, ready ? FunctionStatus.READY : FunctionStatus.NOT_READY, deployment.url(), handled);
-        }
-    }
-
-    private static FunctionStatus status(Deployment deployment, String state, String url, OptionalLong handled) {
+        String functionState = FunctionStatus.stateOf(replicas);
+        boolean running = replicas.stream().anyMatch(ReplicaStatus::running);
         return new FunctionStatus(
                 deployment.name(),
-                state,
-                url,
+                functionState,
+                running ? deployment.url() : "",
                 deployment.triggers(),
-                deployment.pid(),
-                deployment.adminPort(),
                 deployment.startedAtMillis(),
-                handled);
+                restartPolicy(deployment.name()),
+                replicas);
+    }
+
+    private static ReplicaStatus status(Replica replica, String state, String url, OptionalLong handled) {
+        return new ReplicaStatus(
+                replica.index(),
+                state,
+                replica.pid(),
+                replica.adminPort(),
+                url,
+                replica.startedAtMillis(),
+                handled,
+                replica.restarts());
+    }
+
+    private String restartPolicy(String name) {
+        try {
+            return FunctionConfigLoader.load(state.file(name, StateDirectory.CONFIG))
+                    .spec()
+                    .restartPolicy()
+                    .name()
+                    .yaml();
+        } catch (ConfigException e) {
+            return "unknown";
+        }
     }
 
     @Override
     public String delete(String name) {
-        Deployment deployment = require(name);
-        String how = deployment.process().map(this::stop).orElse("was not running");
-        state.deleteFunction(name);
-        return how;
-    }
-
-    /** SIGTERM, then wait for the drain; kill only when it takes longer than the stop timeout. */
-    private String stop(ProcessHandle process) {
-        process.destroy();
-        try {
-            process.onExit().get(stopTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return "stopped gracefully";
-        } catch (TimeoutException e) {
-            process.destroyForcibly();
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (InterruptedException | ExecutionException | TimeoutException ignored) {
-                // reported below either way
-            }
-            return "killed: it did not stop within " + stopTimeout.toSeconds() + " s";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PlatformException("interrupted while stopping pid " + process.pid());
-        } catch (ExecutionException e) {
-            throw new PlatformException("cannot wait for pid " + process.pid() + ": " + e.getCause());
+        require(name);
+        try (DeployLock lock = DeployLock.acquire(state, name, stopTimeout.plusSeconds(60), holder -> {})) {
+            Deployment deployment = require(name);
+            // The supervisor first, or it would restart the processors that are being stopped.
+            deployment
+                    .supervisor()
+                    .flatMap(Deployment.SupervisorProcess::process)
+                    .ifPresent(supervisor -> GracefulStop.stopAll(List.of(supervisor), Duration.ofSeconds(5)));
+            String how = GracefulStop.stopAll(deployment.processes(), stopTimeout);
+            state.deleteFunction(name);
+            return how;
         }
     }
 
     @Override
-    public void logs(String name, PrintStream out, boolean follow) {
+    public void logs(String name, OptionalInt replica, PrintStream out, boolean follow) {
         Deployment deployment = require(name);
-        Path log = state.file(name, StateDirectory.LOG);
-        try (InputStream in = Files.newInputStream(log)) {
-            while (true) {
-                byte[] chunk = in.readNBytes(in.available());
-                if (chunk.length > 0) {
-                    out.write(chunk);
-                    out.flush();
-                    continue;
-                }
-                if (!follow || deployment.process().isEmpty()) {
-                    out.write(in.readAllBytes());
-                    out.flush();
-                    return;
-                }
-                pause();
-            }
-        } catch (IOException e) {
-            throw new PlatformException("cannot read " + log + ": " + e.getMessage(), e);
+        if (replica.isPresent() && deployment.replicas().stream().noneMatch(r -> r.index() == replica.getAsInt())) {
+            throw new PlatformException("function '" + name + "' has no replica " + replica.getAsInt() + " (it has "
+                    + deployment.replicas().size() + ": 0 to "
+                    + (deployment.replicas().size() - 1) + ")");
         }
+        List<Replica> shown = deployment.replicas().stream()
+                .filter(r -> replica.isEmpty() || r.index() == replica.getAsInt())
+                .toList();
+        new LogTail(state.functionDir(name), shown, shown.size() > 1)
+                .copy(out, follow ? () -> stillRunning(name) : () -> false);
+    }
+
+    /** @return whether the function still has a process that can write to its logs (a replica or a supervisor) */
+    private boolean stillRunning(String name) {
+        return read(name)
+                .map(d -> !d.processes().isEmpty()
+                        || d.supervisor()
+                                .flatMap(Deployment.SupervisorProcess::process)
+                                .isPresent())
+                .orElse(false);
     }
 
     @Override
@@ -464,43 +485,11 @@ public final class LocalPlatform implements Platform {
                         "function '" + name + "' not found (nucleon get lists the deployed functions)"));
     }
 
-    private Optional<Deployment> read(String name) {
-        if (!FunctionNames.isValid(name)) {
-            return Optional.empty();
-        }
-        Path file = state.file(name, StateDirectory.DEPLOYMENT);
-        if (!Files.isRegularFile(file)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Deployment.fromJson(Files.readString(file), file));
-        } catch (IOException e) {
-            throw new PlatformException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+    Optional<Deployment> read(String name) {
+        return state.readDeployment(name);
     }
 
     private void write(Deployment deployment) {
-        state.writePrivate(state.file(deployment.name(), StateDirectory.DEPLOYMENT), deployment.toJson());
-    }
-
-    private String readLog(String name) {
-        return readLog(state.file(name, StateDirectory.LOG));
-    }
-
-    private static String readLog(Path log) {
-        try {
-            return Files.readString(log, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(POLL);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new PlatformException("interrupted");
-        }
+        state.writeDeployment(deployment);
     }
 }

@@ -3,6 +3,7 @@ package io.nucleon.cli.platform;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Where deployed functions run. {@link LocalPlatform} starts processor processes on this machine; a
@@ -40,13 +41,15 @@ public interface Platform {
     String delete(String name);
 
     /**
-     * Writes a function's processor log.
+     * Writes a function's processor logs.
      *
      * @param name a deployed function's name
+     * @param replica one replica's log only; empty for all, each line prefixed with {@code [N]} when there are
+     *     several
      * @param out where to write
-     * @param follow keep writing new lines until the processor exits (or the command is interrupted)
+     * @param follow keep writing new lines until the function's processes end (or the command is interrupted)
      */
-    void logs(String name, PrintStream out, boolean follow);
+    void logs(String name, OptionalInt replica, PrintStream out, boolean follow);
 
     /**
      * @param name a deployed function's name

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -30,15 +32,12 @@ public final class StateDirectory {
 
     static final String CONFIG = "function.yaml";
     static final String DEPLOYMENT = "deployment.json";
-    static final String LOG = "processor.log";
     static final String CODE = "code";
     static final String TOKEN = "admin.token";
     /** Suffix of the files a replacing processor starts with, renamed once it is ready. */
     static final String NEXT = ".next";
-    /** The log of the processor that the last redeploy replaced. */
-    static final String PREVIOUS_LOG = "processor.previous.log";
-    /** The log of a processor that a redeploy could not start (the running one was kept). */
-    static final String FAILED_LOG = "processor.failed.log";
+    /** The supervisor's own log, when the function asks for restarts. */
+    static final String SUPERVISOR_LOG = "supervisor.log";
 
     private static final int TOKEN_BYTES = 32;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -65,6 +64,40 @@ public final class StateDirectory {
     /** @return the state directory itself */
     public Path home() {
         return home;
+    }
+
+    /**
+     * @param replica a replica's index
+     * @return its processor log's name: {@code processor.log} for replica 0, {@code processor-N.log} for the others
+     */
+    static String log(int replica) {
+        return replica == 0 ? "processor.log" : "processor-" + replica + ".log";
+    }
+
+    /** @return the name of the log of replica {@code replica}'s processor that the last redeploy replaced */
+    static String previousLog(int replica) {
+        return log(replica).replace(".log", ".previous.log");
+    }
+
+    /** @return the name of the log of a replica that a redeploy could not start (the running ones were kept) */
+    static String failedLog(int replica) {
+        return log(replica).replace(".log", ".failed.log");
+    }
+
+    /**
+     * @return the function's lock file, {@code locks/NAME.lock}: outside the function's directory, which a
+     *     delete removes while the lock is held
+     */
+    Path lockFile(String name) {
+        Path locks = home.resolve("locks");
+        try {
+            Files.createDirectories(home.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + home.getParent(), e);
+        }
+        createPrivateDir(home);
+        createPrivateDir(locks);
+        return locks.resolve(name + ".lock");
     }
 
     Path functionDir(String name) {
@@ -94,6 +127,29 @@ public final class StateDirectory {
         }
     }
 
+    /**
+     * @param name a function name
+     * @return its {@code deployment.json}, or empty when it has none (or the name is not a valid one)
+     */
+    Optional<Deployment> readDeployment(String name) {
+        if (!FunctionNames.isValid(name)) {
+            return Optional.empty();
+        }
+        Path file = file(name, DEPLOYMENT);
+        try {
+            return Optional.of(Deployment.fromJson(Files.readString(file), file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new PlatformException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Replaces the function's {@code deployment.json} atomically. */
+    void writeDeployment(Deployment deployment) {
+        writePrivate(file(deployment.name(), DEPLOYMENT), deployment.toJson());
+    }
+
     /** Creates the function's directory (and the ones above it) readable by the owner only. */
     Path createFunctionDir(String name) {
         Path dir = functionDir(name);
@@ -120,7 +176,7 @@ public final class StateDirectory {
         }
     }
 
-    Path createPrivateFile(Path file) {
+    static Path createPrivateFile(Path file) {
         try {
             Files.deleteIfExists(file);
             return Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_FILE));
