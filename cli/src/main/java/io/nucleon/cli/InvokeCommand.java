@@ -1,7 +1,5 @@
 package io.nucleon.cli;
 
-import io.nucleon.cli.platform.FunctionStatus;
-import io.nucleon.cli.platform.PlatformException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -88,16 +86,8 @@ final class InvokeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Duration wait = Arguments.duration("--timeout", timeout);
-        FunctionStatus function = global.platform()
-                .get(name)
-                .orElseThrow(() -> new PlatformException(
-                        "function '" + name + "' not found (nucleon get lists the deployed functions)"));
-        if (function.url().isEmpty()) {
-            throw CliException.failed("function '" + name + "' "
-                    + (function.running() ? "has no HTTP trigger" : "is not running (" + function.state() + ")")
-                    + "; see nucleon get " + name + " and nucleon logs " + name);
-        }
-        HttpResponse<byte[]> response = send(request(URI.create(function.url()), wait));
+        HttpResponse<byte[]> response =
+                send(request(URI.create(global.platform().invocationUrl(name)), wait));
         print(response);
         return fail && response.statusCode() >= 400 ? Main.EXIT_FAILED : 0;
     }

@@ -371,6 +371,25 @@ public final class LocalPlatform implements Platform {
     }
 
     @Override
+    public String invocationUrl(String name) {
+        Deployment deployment = require(name);
+        if (deployment.processes().isEmpty()) {
+            Path dir = state.functionDir(name);
+            boolean crashed = deployment.replicas().stream().anyMatch(r -> !r.stoppedInOrder(dir));
+            throw new PlatformException("function '" + name + "' is not running ("
+                    + (crashed ? FunctionStatus.CRASHED : FunctionStatus.STOPPED) + "); see nucleon get " + name
+                    + " and nucleon logs " + name);
+        }
+        if (deployment.url().isEmpty()) {
+            throw new PlatformException("function '" + name + "' "
+                    + (deployment.triggers().containsValue(HTTP_KIND)
+                            ? "is starting (it has no URL yet); see nucleon get " + name
+                            : "has no HTTP trigger (its triggers: " + deployment.triggers() + ")"));
+        }
+        return deployment.url();
+    }
+
+    @Override
     public List<FunctionStatus> list() {
         return state.names().stream().map(this::get).flatMap(Optional::stream).toList();
     }

@@ -28,6 +28,16 @@ public interface Platform {
      */
     Optional<FunctionStatus> get(String name);
 
+    /**
+     * The URL {@code invoke} calls, found without asking the function's processors anything (a call less before
+     * the first answer).
+     *
+     * @param name a function name
+     * @return the function's URL
+     * @throws PlatformException when it is not deployed, not running, or has no HTTP trigger
+     */
+    String invocationUrl(String name);
+
     /** @return every deployed function, by name */
     List<FunctionStatus> list();
 
