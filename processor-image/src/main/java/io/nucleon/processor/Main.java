@@ -11,83 +11,34 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
 /**
  * Runs one function: loads function.yaml, starts the processor, and on SIGTERM or SIGINT drains
- * in-flight events and exits with 0.
+ * in-flight events and exits with 0. {@link Arguments} has the command line ({@code --help}).
  *
  * <p>Exit codes: 0 after a graceful stop, 2 for an invalid function.yaml or command line, 1 when the
  * function or a trigger cannot start.
  */
-@Command(
-        name = "nucleon-processor",
-        mixinStandardHelpOptions = true,
-        versionProvider = Main.Version.class,
-        description = "Runs a Nucleon function from its function.yaml until SIGTERM.",
-        footer = {
-            "",
-            "Example:",
-            "  nucleon-processor --config examples/hello/function.yaml --classpath examples/hello/target/hello.jar",
-            "",
-            "Exit codes: 0 stopped gracefully, 1 could not start, 2 invalid configuration or arguments."
-        })
-public final class Main implements Callable<Integer> {
+public final class Main {
 
     static final int EXIT_CANNOT_START = 1;
     static final int EXIT_INVALID_CONFIG = 2;
 
-    @Option(
-            names = {"-c", "--config"},
-            required = true,
-            paramLabel = "FILE",
-            description = "The function.yaml to run.")
-    Path config;
+    /**
+     * The file the launcher names when this run may write the class archive ({@code
+     * -XX:+AutoCreateSharedArchive}): written once the processor is ready, it tells later launches that the
+     * archive holds the classes of a real start, not of one that failed early.
+     */
+    static final String CLASS_ARCHIVE_READY_PROPERTY = "nucleon.cds.ready";
 
-    @Option(
-            names = {"--classpath", "--cp"},
-            paramLabel = "PATH",
-            split = ":",
-            description = "Jars or class directories holding the handler (repeatable, or ':'-separated).")
-    List<Path> classpath = new ArrayList<>();
-
-    @Option(
-            names = "--admin-host",
-            defaultValue = "0.0.0.0",
-            description = "Admin endpoint address (default: ${DEFAULT-VALUE}).")
-    String adminHost;
-
-    @Option(
-            names = "--admin-port",
-            defaultValue = "" + ProcessorSettings.DEFAULT_ADMIN_PORT,
-            description =
-                    "Admin endpoint port for /live, /ready, /metrics, /status; 0 picks a free one, -1 disables (default: ${DEFAULT-VALUE}).")
-    int adminPort;
-
-    @Option(
-            names = "--drain-timeout",
-            defaultValue = "20s",
-            description = "How long shutdown waits for in-flight events (default: ${DEFAULT-VALUE}).")
-    String drainTimeout;
-
-    @Option(
-            names = "--admin-token-file",
-            paramLabel = "PATH",
-            defaultValue = "${env:NUCLEON_ADMIN_TOKEN_FILE}",
-            description = "File holding the bearer token that /status, /metrics and every other admin path but"
-                    + " /live and /ready then require (default: $NUCLEON_ADMIN_TOKEN_FILE; none: no token).")
-    Path adminTokenFile;
+    private Main() {}
 
     /**
      * Entry point.
@@ -95,34 +46,41 @@ public final class Main implements Callable<Integer> {
      * @param args command-line arguments; see {@code --help}
      */
     public static void main(String[] args) {
-        CommandLine commandLine = new CommandLine(new Main());
-        commandLine.setParameterExceptionHandler((e, ignored) -> {
-            e.getCommandLine().getErr().println("nucleon-processor: " + e.getMessage() + " (see --help)");
-            return EXIT_INVALID_CONFIG;
-        });
-        System.exit(commandLine.execute(args));
+        Arguments arguments;
+        try {
+            arguments = Arguments.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("nucleon-processor: " + e.getMessage() + " (see --help)");
+            System.exit(EXIT_INVALID_CONFIG);
+            return;
+        }
+        switch (arguments.request()) {
+            case HELP -> System.out.print(Arguments.HELP);
+            case VERSION -> System.out.println(version());
+            case RUN -> System.exit(run(arguments));
+        }
     }
 
-    @Override
-    public Integer call() {
+    static int run(Arguments arguments) {
         PrintWriter err = new PrintWriter(System.err, true);
         FunctionConfig function;
         Duration drain;
         Optional<String> adminToken;
         try {
-            function = FunctionConfigLoader.load(config);
-            drain = Durations.parse(drainTimeout);
+            function = FunctionConfigLoader.load(arguments.config());
+            drain = Durations.parse(arguments.drainTimeout());
+            int adminPort = arguments.adminPort();
             if (adminPort < -1 || adminPort > 65535) {
                 throw new IllegalArgumentException(
                         "--admin-port must be -1 (off), 0 (any) or 1-65535, got " + adminPort);
             }
-            adminToken = readAdminToken(adminTokenFile);
+            adminToken = readAdminToken(arguments.adminTokenFile().orElse(null));
         } catch (ConfigException | IllegalArgumentException e) {
             err.println("nucleon-processor: " + e.getMessage());
             return EXIT_INVALID_CONFIG;
         }
-        ProcessorSettings settings = ProcessorSettings.defaults(function, classpath)
-                .withAdmin(adminHost, adminPort)
+        ProcessorSettings settings = ProcessorSettings.defaults(function, arguments.classpath())
+                .withAdmin(arguments.adminHost(), arguments.adminPort())
                 .withDrainTimeout(drain);
         if (adminToken.isPresent()) {
             settings = settings.withAdminToken(adminToken.get());
@@ -143,8 +101,21 @@ public final class Main implements Callable<Integer> {
             return EXIT_CANNOT_START;
         }
         GracefulStop.install(processor);
+        markClassArchiveReady(System.getProperty(CLASS_ARCHIVE_READY_PROPERTY));
         awaitForever();
         return 0;
+    }
+
+    /** @param marker the file to write, or null when this run does not write the class archive */
+    static void markClassArchiveReady(String marker) {
+        if (marker == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(marker), "");
+        } catch (IOException | InvalidPathException e) {
+            // without it the next launch writes the archive again: slower once, never wrong
+        }
     }
 
     /**
@@ -189,12 +160,9 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    /** Reads the version from the jar manifest. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            String version = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"nucleon-processor " + (version == null ? "(development build)" : version)};
-        }
+    /** @return the version line, from the jar manifest */
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return "nucleon-processor " + (version == null ? "(development build)" : version);
     }
 }

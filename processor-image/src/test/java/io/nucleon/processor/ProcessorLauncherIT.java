@@ -90,6 +90,71 @@ class ProcessorLauncherIT {
     }
 
     @Test
+    void shouldKeepAClassArchiveOnlyFromARunThatBecameReadyAndThenUseIt() throws Exception {
+        Path archives = workDir.resolve("cds");
+        java.util.Map<String, String> env = java.util.Map.of("NUCLEON_CDS_DIR", archives.toString());
+        Path missingHandler = write("missing-handler.yaml", """
+                metadata:
+                  name: missing
+                spec:
+                  handler: com.example.DoesNotExist
+                  triggers:
+                    web:
+                      kind: http
+                      attributes:
+                        host: 127.0.0.1
+                        port: 0
+                """);
+        ProcessorProcess.Result failed =
+                ProcessorProcess.run(workDir, env, "--config", missingHandler.toString(), "--admin-port", "0");
+        assertThat(failed.exitCode()).isEqualTo(Main.EXIT_CANNOT_START);
+        assertThat(failed.stdout()).as("no JVM notes among the JSON lines").isEmpty();
+        assertThat(files(archives, ".jsa.ok"))
+                .as("a run that failed does not vouch for its archive")
+                .isEmpty();
+
+        int port = ProcessorProcess.freePort();
+        runUntilReadyThenStop(env, slowConfig(port), port);
+        List<Path> archive = files(archives, ".jsa");
+        assertThat(archive).hasSize(1);
+        assertThat(files(archives, ".jsa.ok")).hasSize(1);
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(archive.getFirst());
+
+        String log = runUntilReadyThenStop(env, slowConfig(port), port);
+        assertThat(Files.getLastModifiedTime(archive.getFirst()))
+                .as("the JVM found the archive valid, so it did not write it again")
+                .isEqualTo(written);
+        assertThat(log.lines()).allMatch(line -> line.startsWith("{"), "only JSON lines on stdout");
+    }
+
+    /** @return the processor's log */
+    private String runUntilReadyThenStop(java.util.Map<String, String> env, Path config, int port) throws Exception {
+        try (ProcessorProcess processor =
+                ProcessorProcess.start(workDir, env, config, port, "--classpath", TEST_CLASSES.toString())) {
+            processor.awaitReady(Duration.ofSeconds(30));
+            try (HttpClient client = HttpClient.newHttpClient()) {
+                HttpResponse<String> response = client.send(
+                        HttpRequest.newBuilder(processor.uri("/"))
+                                .POST(HttpRequest.BodyPublishers.ofString("0"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+            }
+            processor.process.destroy(); // SIGTERM; the archive is written on the way out
+            assertThat(processor.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(processor.process.exitValue()).as(processor.log()).isZero();
+            return processor.log();
+        }
+    }
+
+    private static List<Path> files(Path dir, String suffix) throws Exception {
+        try (var listing = Files.list(dir)) {
+            return listing.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .toList();
+        }
+    }
+
+    @Test
     void shouldRejectAnUnknownTriggerKindWithOneLineAndExitNonZero() throws Exception {
         Path config = write("bad-kind.yaml", """
                 metadata:

@@ -33,6 +33,13 @@ final class ProcessorProcess implements AutoCloseable {
     }
 
     static ProcessorProcess start(Path workDir, Path config, int httpPort, String... extraArgs) throws IOException {
+        return start(workDir, java.util.Map.of(), config, httpPort, extraArgs);
+    }
+
+    /** As {@link #start(Path, Path, int, String...)}, with extra environment variables. */
+    static ProcessorProcess start(
+            Path workDir, java.util.Map<String, String> env, Path config, int httpPort, String... extraArgs)
+            throws IOException {
         int adminPort = freePort();
         List<String> command = new ArrayList<>(List.of(
                 DIST.resolve("bin/nucleon-processor").toString(),
@@ -44,10 +51,10 @@ final class ProcessorProcess implements AutoCloseable {
                 Integer.toString(adminPort)));
         command.addAll(List.of(extraArgs));
         Path output = workDir.resolve("processor-" + adminPort + ".log");
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
         return new ProcessorProcess(process, output, httpPort, adminPort);
     }
 
