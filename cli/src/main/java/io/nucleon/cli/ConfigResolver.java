@@ -1,5 +1,7 @@
 package io.nucleon.cli;
 
+import io.nucleon.config.BuildSpec;
+import io.nucleon.config.ConfigException;
 import io.nucleon.config.FunctionConfig;
 import io.nucleon.config.FunctionConfigLoader;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -18,22 +21,32 @@ import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * Makes the function.yaml a deployment runs with: the user's file (validated first, so its errors name its
- * lines) or a generated one, with the command line's name, handler, env and port applied on top.
+ * lines) or a generated one, with the command line's name, handler, env, triggers, replicas and port applied
+ * on top.
  */
 final class ConfigResolver {
 
-    private final Map<String, Object> root;
+    /** How the result is named in the loader's messages. */
+    private static final String SOURCE = "resolved function.yaml";
 
-    private ConfigResolver(Map<String, Object> root) {
+    private final Map<String, Object> root;
+    private final BuildSpec build;
+
+    /** Fields set from options, by their dotted path: a value the loader refuses is reported as the option's. */
+    private final Map<String, String> options = new LinkedHashMap<>();
+
+    private ConfigResolver(Map<String, Object> root, BuildSpec build) {
         this.root = root;
+        this.build = build;
     }
 
     /** Loads and validates a user's function.yaml; its errors are the loader's, with file and line. */
     static ConfigResolver fromFile(Path file) {
-        FunctionConfigLoader.load(file);
+        FunctionConfig config = FunctionConfigLoader.load(file);
         try {
             return new ConfigResolver(
-                    map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file))));
+                    map(new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(file))),
+                    config.spec().build());
         } catch (IOException e) {
             throw CliException.badInput("-f: '" + file + "' cannot be read: " + e.getMessage());
         }
@@ -54,7 +67,12 @@ final class ConfigResolver {
         http.put("attributes", new LinkedHashMap<>());
         spec.put("triggers", new LinkedHashMap<>(Map.of("http", http)));
         root.put("spec", spec);
-        return new ConfigResolver(root);
+        return new ConfigResolver(root, BuildSpec.NONE);
+    }
+
+    /** @return the file's {@code spec.build}: the Maven dependencies the function's code needs */
+    BuildSpec build() {
+        return build;
     }
 
     Optional<String> name() {
@@ -111,6 +129,25 @@ final class ConfigResolver {
             }
         }
         return -1;
+    }
+
+    /** Replaces {@code spec.triggers} ({@code --triggers}, as Nuclio's nuctl does). */
+    ConfigResolver triggers(Map<String, Object> triggers) {
+        section("spec").put("triggers", new LinkedHashMap<>(triggers));
+        options.put("spec.triggers", "--triggers");
+        return this;
+    }
+
+    /**
+     * Sets {@code spec.replicas}; the loader checks it against {@code minReplicas} and {@code maxReplicas}, and
+     * an error on any of the three is the option's: the file alone was valid.
+     */
+    ConfigResolver replicas(int replicas) {
+        section("spec").put("replicas", replicas);
+        for (String field : List.of("spec.replicas", "spec.minReplicas", "spec.maxReplicas")) {
+            options.put(field, "--replicas " + replicas);
+        }
+        return this;
     }
 
     /** Puts the first HTTP trigger on {@code port}, adding one when the file has no triggers at all. */
@@ -174,9 +211,26 @@ final class ConfigResolver {
                 + new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options).dump(root);
     }
 
-    /** Validates the result; a command-line value the file format refuses is reported here. */
+    /**
+     * Validates the result; a command-line value the file format refuses is reported here, as the option's
+     * when the field came from one.
+     */
     FunctionConfig validate(String yaml) {
-        return FunctionConfigLoader.parse(yaml, "resolved function.yaml");
+        try {
+            return FunctionConfigLoader.parse(yaml, SOURCE);
+        } catch (ConfigException e) {
+            throw asOptionError(e).orElseThrow(() -> e);
+        }
+    }
+
+    private Optional<CliException> asOptionError(ConfigException e) {
+        String message = e.getMessage();
+        return options.entrySet().stream()
+                .filter(option -> message.contains(": " + option.getKey() + ":")
+                        || message.contains(": " + option.getKey() + "."))
+                .findFirst()
+                .map(option -> CliException.badInput(option.getValue() + ": "
+                        + message.replaceFirst("^" + Pattern.quote(SOURCE) + "( line \\d+)?: ", "")));
     }
 
     private Map<String, Object> section(String key) {

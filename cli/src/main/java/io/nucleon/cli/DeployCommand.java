@@ -4,6 +4,7 @@ import io.nucleon.cli.platform.DeployRequest;
 import io.nucleon.cli.platform.FunctionStatus;
 import io.nucleon.cli.platform.Platform;
 import io.nucleon.cli.platform.Ports;
+import io.nucleon.config.BuildSpec;
 import io.nucleon.config.FunctionConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,22 +38,34 @@ import picocli.CommandLine.Spec;
                     + " which deploy sets on http triggers that do not set it), and the old one is stopped"
                     + " gracefully once the new one is ready. If the new one fails, the old one goes on serving."
                     + " With reusePort: false, the old one is stopped first.",
-            "PATH is a built jar, a directory of Java sources (compiled against nucleon-function-api and the jars"
-                    + " in its lib/ folder), or a directory of class files. With -f alone, the code is the one jar"
-                    + " in target/ beside the file, else the sources in src/main/java beside it."
+            "PATH is a built jar, a Maven project (a directory with a pom.xml: built with mvn -DskipTests package,"
+                    + " its runtime dependencies going on the function's classpath), a directory of Java sources"
+                    + " (compiled against nucleon-function-api and the jars in its lib/ folder), or a directory of"
+                    + " class files. With -f alone, the code is the one jar in target/ beside the file, else the"
+                    + " Maven project or the sources in src/main/java beside it.",
+            "The Maven coordinates in the file's spec.build.dependencies (with spec.build.repositories) are"
+                    + " resolved with their own dependencies and go on the compile classpath and the function's."
+                    + " Maven is $NUCLEON_MAVEN, else mvn on the PATH."
         },
         footer = {
             "",
             "Examples:",
             "  nucleon deploy -f examples/hello/function.yaml",
             "  nucleon deploy hello -p examples/hello/target/hello.jar --port 8080",
-            "  nucleon deploy greeter -p ./greeter-src --env GREETING=Hi"
+            "  nucleon deploy greeter -p ./greeter-src --env GREETING=Hi",
+            "  nucleon deploy -p ./my-function            (a directory with a pom.xml)",
+            "  nucleon deploy hello -p examples/hello/target/hello.jar \\",
+            "      --triggers '{\"web\":{\"kind\":\"http\",\"attributes\":{\"port\":8081}}}'",
+            "  nucleon deploy -f function.yaml --replicas 3"
         })
 final class DeployCommand implements Callable<Integer> {
 
     /** SO_REUSEPORT hand-overs need the processor's epoll transport: Linux only. */
     private static final boolean REUSE_PORT_WORKS =
             System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux");
+
+    /** The most processors {@code --replicas} asks for; function.yaml allows the same. */
+    private static final int MAX_REPLICAS = 1000;
 
     @Spec
     CommandSpec spec;
@@ -75,7 +88,8 @@ final class DeployCommand implements Callable<Integer> {
     @Option(
             names = {"-p", "--path"},
             paramLabel = "PATH",
-            description = "The function's code: a jar, or a directory of Java sources or classes.")
+            description = "The function's code: a jar, a Maven project (directory or pom.xml), or a directory of Java"
+                    + " sources or classes.")
     Path path;
 
     @Option(
@@ -97,6 +111,21 @@ final class DeployCommand implements Callable<Integer> {
     Integer port;
 
     @Option(
+            names = "--triggers",
+            paramLabel = "JSON",
+            description = "The function's triggers as a JSON object by name, replacing spec.triggers (as nuctl's"
+                    + " --triggers), e.g. '{\"web\":{\"kind\":\"http\",\"attributes\":{\"port\":8081}}}'."
+                    + " --port applies after it.")
+    String triggers;
+
+    @Option(
+            names = "--replicas",
+            paramLabel = "N",
+            description = "How many processors to run (1-1000; sets spec.replicas, which must lie within"
+                    + " spec.minReplicas and spec.maxReplicas).")
+    Integer replicas;
+
+    @Option(
             names = {"--classpath", "--cp"},
             paramLabel = "JAR",
             split = ":",
@@ -113,17 +142,20 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkArguments();
+        Optional<Map<String, Object>> triggerFlag =
+                Optional.ofNullable(triggers).map(json -> Arguments.triggers("--triggers", json));
         Platform platform = global.platform();
         Optional<ConfigResolver> fromFile = Optional.ofNullable(file).map(ConfigResolver::fromFile);
+        BuildSpec build = fromFile.map(ConfigResolver::build).orElse(BuildSpec.NONE);
         Optional<Path> codePath = Optional.ofNullable(path)
                 .or(() -> classpath.isEmpty() && file != null ? FunctionBuilder.besideConfig(file) : Optional.empty());
         Path staging = Files.createTempDirectory("nucleon-deploy-");
         try {
-            Optional<FunctionCode> code = codePath.map(p -> {
-                progress("building", p + (Files.isDirectory(p) ? " (compiling sources)" : ""));
-                return FunctionBuilder.build(p, staging);
-            });
-            DeployRequest request = request(platform, fromFile, code);
+            FunctionBuilder builder = new FunctionBuilder(staging, this::progress, Maven::locate);
+            Optional<FunctionCode> code = codePath.isPresent()
+                    ? Optional.of(builder.build(codePath.get(), build))
+                    : builder.dependenciesOnly(build, file);
+            DeployRequest request = request(platform, fromFile, code, triggerFlag);
             FunctionStatus deployed = platform.deploy(request, this::progress);
             PrintWriter out = spec.commandLine().getOut();
             out.println(
@@ -135,13 +167,21 @@ final class DeployCommand implements Callable<Integer> {
         }
     }
 
-    private DeployRequest request(Platform platform, Optional<ConfigResolver> fromFile, Optional<FunctionCode> code) {
-        List<Path> scanned =
+    private DeployRequest request(
+            Platform platform,
+            Optional<ConfigResolver> fromFile,
+            Optional<FunctionCode> code,
+            Optional<Map<String, Object>> triggerFlag) {
+        List<Path> loaded =
                 new ArrayList<>(code.map(FunctionCode::absoluteClasspath).orElse(List.of()));
-        scanned.addAll(absoluteClasspath());
-        Object where = code.map(c -> (Object) c.source())
-                .orElse(scanned.isEmpty() ? "the classpath (give -p PATH or --classpath)" : scanned);
-        try (HandlerScanner scanner = new HandlerScanner(scanned)) {
+        loaded.addAll(absoluteClasspath());
+        List<Path> searched =
+                new ArrayList<>(code.map(FunctionCode::ownClasspath).orElse(List.of()));
+        searched.addAll(absoluteClasspath());
+        Object where = code.filter(c -> !c.ownClasspath().isEmpty())
+                .map(c -> (Object) c.source())
+                .orElse(searched.isEmpty() ? "the classpath (give -p PATH or --classpath)" : searched);
+        try (HandlerScanner scanner = new HandlerScanner(loaded, searched)) {
             String handlerClass = Optional.ofNullable(handler)
                     .or(() -> fromFile.flatMap(ConfigResolver::handler))
                     .orElseGet(() -> scanner.find(where));
@@ -153,15 +193,7 @@ final class DeployCommand implements Callable<Integer> {
                     .name(functionName)
                     .handler(handlerClass)
                     .env(env());
-            if (port != null) {
-                resolver.httpPort(port);
-            } else if (fromFile.isEmpty() && !resolver.hasHttpPort()) {
-                // A redeploy keeps the running deployment's port, so that its URL stays and the port is handed over.
-                resolver.httpPort(runningPort(platform, functionName).orElseGet(Ports::free));
-            }
-            if (REUSE_PORT_WORKS) {
-                resolver.reusePortByDefault();
-            }
+            applyTriggersReplicasAndPort(resolver, platform, fromFile.isEmpty(), triggerFlag);
             String yaml = resolver.yaml();
             FunctionConfig config = resolver.validate(yaml);
             return new DeployRequest(
@@ -171,6 +203,25 @@ final class DeployCommand implements Callable<Integer> {
                     code.map(FunctionCode::classpath).orElse(List.of()),
                     absoluteClasspath(),
                     Arguments.duration("--timeout", timeout));
+        }
+    }
+
+    /** {@code --port} goes after {@code --triggers}, so that it moves the HTTP trigger the flag gave. */
+    private void applyTriggersReplicasAndPort(
+            ConfigResolver resolver, Platform platform, boolean generated, Optional<Map<String, Object>> triggerFlag) {
+        triggerFlag.ifPresent(resolver::triggers);
+        if (replicas != null) {
+            resolver.replicas(replicas);
+        }
+        if (port != null) {
+            resolver.httpPort(port);
+        } else if (generated && !resolver.hasHttpPort()) {
+            // A redeploy keeps the running deployment's port, so that its URL stays and the port is handed over.
+            resolver.httpPort(
+                    runningPort(platform, resolver.name().orElseThrow()).orElseGet(Ports::free));
+        }
+        if (REUSE_PORT_WORKS) {
+            resolver.reusePortByDefault();
         }
     }
 
@@ -189,6 +240,9 @@ final class DeployCommand implements Callable<Integer> {
         }
         if (port != null && (port < 0 || port > 65535)) {
             throw CliException.badInput("--port: must be 0-65535, got " + port);
+        }
+        if (replicas != null && (replicas < 1 || replicas > MAX_REPLICAS)) {
+            throw CliException.badInput("--replicas: must be from 1 to " + MAX_REPLICAS + ", got " + replicas);
         }
         for (Path entry : classpath) {
             if (!Files.exists(entry)) {

@@ -1,6 +1,8 @@
 package io.nucleon.cli;
 
 import io.nucleon.cli.platform.FunctionNames;
+import io.nucleon.cli.platform.Platform;
+import io.nucleon.config.BuildSpec;
 import io.nucleon.function.Function;
 import java.io.File;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.tools.Diagnostic;
@@ -23,54 +26,146 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
- * Turns {@code -p PATH} into staged code: a jar is copied; a directory of Java sources is compiled with
- * the JDK's compiler against function-api and the jars in its {@code lib/} folder; a directory of class
- * files is copied. Nothing here touches a deployment, so a failure leaves a running function as it was.
+ * Turns {@code -p PATH} into staged code: a jar is copied; a directory with a {@code pom.xml} is packaged with
+ * Maven, its runtime dependencies copied into {@code lib/}; a directory of Java sources is compiled with the
+ * JDK's compiler against function-api and the jars in its {@code lib/} folder; a directory of class files is
+ * copied. The jars of {@code spec.build.dependencies} go into {@code lib/} first, so that sources compile
+ * against them. Nothing here touches a deployment, so a failure leaves a running function as it was.
  */
 final class FunctionBuilder {
 
     private static final List<String> SKIPPED_DIRS = List.of("target", "lib", ".git", "build");
 
-    private FunctionBuilder() {}
+    private final Path staging;
+    private final Platform.Progress progress;
+    private final Supplier<Maven> locateMaven;
+    private Maven maven;
 
-    static FunctionCode build(Path path, Path staging) {
+    /**
+     * @param staging the directory the code is staged in
+     * @param progress told about each step
+     * @param locateMaven finds Maven, called once and only when Maven is needed
+     */
+    FunctionBuilder(Path staging, Platform.Progress progress, Supplier<Maven> locateMaven) {
+        this.staging = staging;
+        this.progress = progress;
+        this.locateMaven = locateMaven;
+    }
+
+    /**
+     * @param path a jar, a Maven project (its directory or pom.xml), or a directory of sources or classes
+     * @param build the function.yaml's {@code spec.build}
+     */
+    FunctionCode build(Path path, BuildSpec build) {
         if (!Files.exists(path)) {
             throw CliException.badInput("-p: '" + path + "' does not exist");
         }
         if (!Files.isReadable(path)) {
             throw CliException.badInput("-p: '" + path + "' cannot be read");
         }
+        Path named = isPom(path) ? path.toAbsolutePath().getParent() : path;
         String defaultName = FunctionNames.derive(
-                path.toAbsolutePath().normalize().getFileName().toString());
-        if (Files.isRegularFile(path)) {
-            if (!path.getFileName().toString().endsWith(".jar")) {
-                throw CliException.badInput("-p: '" + path + "' is neither a .jar nor a directory of Java sources");
-            }
-            copy(path, staging.resolve(path.getFileName().toString()));
-            return new FunctionCode(staging, List.of(path.getFileName().toString()), path, defaultName);
-        }
-        Path sourceRoot = Files.isDirectory(path.resolve("src/main/java")) ? path.resolve("src/main/java") : path;
-        List<Path> sources = files(sourceRoot, ".java");
-        List<String> classpath = new ArrayList<>();
-        if (!sources.isEmpty()) {
-            classpath.add("classes");
-            compile(sources, libJars(path), staging.resolve("classes"));
-        } else if (!files(path, ".class").isEmpty()) {
-            classpath.add("classes");
-            copyTree(path, staging.resolve("classes"));
-        } else {
-            throw CliException.badInput("-p: '" + path + "' holds no Java sources, class files or jar");
-        }
-        for (Path jar : libJars(path)) {
-            copy(jar, staging.resolve("lib").resolve(jar.getFileName().toString()));
-            classpath.add("lib/" + jar.getFileName());
-        }
+                named.toAbsolutePath().normalize().getFileName().toString());
+        resolve(build);
+        List<String> classpath = new ArrayList<>(stage(path));
+        classpath.addAll(libraries());
         return new FunctionCode(staging, classpath, path, defaultName);
     }
 
     /**
+     * The code of a function whose classes come with {@code --classpath}: the jars of {@code
+     * spec.build.dependencies}, if it has any.
+     *
+     * @param config the function.yaml that lists them, for messages
+     */
+    Optional<FunctionCode> dependenciesOnly(BuildSpec build, Path config) {
+        if (build.dependencies().isEmpty()) {
+            return Optional.empty();
+        }
+        resolve(build);
+        return Optional.of(new FunctionCode(staging, libraries(), config, "function"));
+    }
+
+    /** Stages the function's own code; @return its classpath entries, relative to the staging directory */
+    private List<String> stage(Path path) {
+        if (isPom(path)) {
+            return packageProject(path.toAbsolutePath().getParent());
+        }
+        if (Files.isRegularFile(path)) {
+            if (!path.getFileName().toString().endsWith(".jar")) {
+                throw CliException.badInput(
+                        "-p: '" + path + "' is neither a .jar, a pom.xml nor a directory of Java sources");
+            }
+            progress.step("building", path.toString());
+            copy(path, staging.resolve(path.getFileName().toString()));
+            return List.of(path.getFileName().toString());
+        }
+        if (MavenProject.isProject(path)) {
+            return packageProject(path);
+        }
+        Path sourceRoot = Files.isDirectory(path.resolve("src/main/java")) ? path.resolve("src/main/java") : path;
+        List<Path> sources = files(sourceRoot, ".java");
+        if (!sources.isEmpty()) {
+            progress.step("building", path + " (compiling sources)");
+            copyLibJars(path);
+            compile(sources, jars(lib()), staging.resolve("classes"));
+        } else if (!files(path, ".class").isEmpty()) {
+            progress.step("building", path + " (class files)");
+            copyLibJars(path);
+            copyTree(path, staging.resolve("classes"));
+        } else {
+            throw CliException.badInput("-p: '" + path + "' holds no pom.xml, Java sources, class files or jar");
+        }
+        return List.of("classes");
+    }
+
+    private List<String> packageProject(Path dir) {
+        progress.step("building", dir + " (" + MavenProject.goal() + ")");
+        Path jar = MavenProject.in(dir).packageInto(maven(), lib());
+        copy(jar, staging.resolve(jar.getFileName().toString()));
+        return List.of(jar.getFileName().toString());
+    }
+
+    private void resolve(BuildSpec build) {
+        if (!build.dependencies().isEmpty()) {
+            progress.step(
+                    "resolving",
+                    String.join(", ", build.dependencies())
+                            + " (spec.build.dependencies, mvn dependency:copy-dependencies)");
+            new MavenDependencies(build).copyInto(maven(), lib());
+        }
+    }
+
+    private Maven maven() {
+        if (maven == null) {
+            maven = locateMaven.get();
+        }
+        return maven;
+    }
+
+    private Path lib() {
+        return staging.resolve("lib");
+    }
+
+    /** @return the staged jars in {@code lib/}, as classpath entries */
+    private List<String> libraries() {
+        return jars(lib()).stream().map(jar -> "lib/" + jar.getFileName()).toList();
+    }
+
+    private void copyLibJars(Path dir) {
+        for (Path jar : jars(dir.resolve("lib"))) {
+            copy(jar, lib().resolve(jar.getFileName().toString()));
+        }
+    }
+
+    private static boolean isPom(Path path) {
+        return Files.isRegularFile(path) && path.getFileName().toString().equals("pom.xml");
+    }
+
+    /**
      * The code that goes with a function.yaml given alone: the one jar in {@code target/} beside it (a
-     * Maven build's output), else the Java sources beside it.
+     * Maven build's output), else the directory beside it when it is a Maven project or has Java sources in
+     * {@code src/main/java}.
      */
     static Optional<Path> besideConfig(Path config) {
         Path dir = config.toAbsolutePath().normalize().getParent();
@@ -85,7 +180,7 @@ final class FunctionBuilder {
             }
         }
         Path sources = dir.resolve("src/main/java");
-        return Files.isDirectory(sources) ? Optional.of(dir) : Optional.empty();
+        return Files.isDirectory(sources) || MavenProject.isProject(dir) ? Optional.of(dir) : Optional.empty();
     }
 
     private static void compile(List<Path> sources, List<Path> libs, Path classes) {
@@ -144,8 +239,7 @@ final class FunctionBuilder {
         }
     }
 
-    private static List<Path> libJars(Path dir) {
-        Path lib = dir.resolve("lib");
+    private static List<Path> jars(Path lib) {
         if (!Files.isDirectory(lib)) {
             return List.of();
         }

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A function's code, staged for a platform to take: a directory holding copied jars and compiled classes.
+ * A function's code, staged for a platform to take: a directory holding copied jars and compiled classes, and
+ * the function's libraries in {@code lib/}.
  *
  * @param staging the directory
  * @param classpath entries relative to {@code staging}, in classpath order
@@ -19,5 +20,13 @@ record FunctionCode(Path staging, List<String> classpath, Path source, String de
 
     List<Path> absoluteClasspath() {
         return classpath.stream().map(staging::resolve).toList();
+    }
+
+    /** @return the function's own classes or jar, without its libraries in {@code lib/} */
+    List<Path> ownClasspath() {
+        return classpath.stream()
+                .filter(entry -> !entry.startsWith("lib/"))
+                .map(staging::resolve)
+                .toList();
     }
 }

@@ -21,11 +21,16 @@ import java.util.stream.Stream;
  */
 final class HandlerScanner implements AutoCloseable {
 
-    private final List<Path> classpath;
+    private final List<Path> searched;
     private final URLClassLoader loader;
 
-    HandlerScanner(List<Path> classpath) {
-        this.classpath = List.copyOf(classpath);
+    /**
+     * @param classpath where classes are loaded from
+     * @param searched the entries {@link #find} looks for a handler in: the function's own code, not the
+     *     libraries it uses (which may hold functions of their own, and many classes)
+     */
+    HandlerScanner(List<Path> classpath, List<Path> searched) {
+        this.searched = List.copyOf(searched);
         this.loader = new URLClassLoader(
                 classpath.stream().map(HandlerScanner::url).toArray(URL[]::new), HandlerScanner.class.getClassLoader());
     }
@@ -79,7 +84,7 @@ final class HandlerScanner implements AutoCloseable {
 
     private List<String> classNames() {
         List<String> names = new ArrayList<>();
-        for (Path entry : classpath) {
+        for (Path entry : searched) {
             if (Files.isDirectory(entry)) {
                 try (Stream<Path> files = Files.walk(entry)) {
                     files.map(f -> entry.relativize(f).toString()).forEach(f -> addClass(names, f));

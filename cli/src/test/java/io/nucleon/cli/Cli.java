@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,10 @@ final class Cli {
     static final Path PROCESSOR = Path.of(System.getProperty(
             "nucleon.processor", "../processor-image/target/nucleon-processor/bin/nucleon-processor"));
     static final Path HELLO = Path.of(System.getProperty("nucleon.hello.dir", "../examples/hello"));
+    /** The local repository of the build running the tests, where it installed function-api: Maven runs use it. */
+    static final String MAVEN_REPO_LOCAL = System.getProperty("nucleon.maven.repo.local", "");
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private final Path home;
     private final Path workDir;
@@ -31,6 +36,11 @@ final class Cli {
 
     /** Runs one command to completion; stdout and stderr are kept apart. */
     Result run(String... args) throws IOException, InterruptedException {
+        return run(TIMEOUT, args);
+    }
+
+    /** Runs one command that may take longer than most, such as a deploy that runs Maven. */
+    Result run(Duration timeout, String... args) throws IOException, InterruptedException {
         List<String> command =
                 new ArrayList<>(List.of(DIST.resolve("bin/nucleon").toString()));
         command.addAll(List.of(args));
@@ -42,10 +52,16 @@ final class Cli {
         builder.environment().put("NUCLEON_HOME", home.toString());
         builder.environment()
                 .put("NUCLEON_PROCESSOR", PROCESSOR.toAbsolutePath().toString());
+        if (!MAVEN_REPO_LOCAL.isEmpty()) {
+            builder.environment()
+                    .merge("MAVEN_OPTS", "-Dmaven.repo.local=" + MAVEN_REPO_LOCAL, (opts, repo) -> opts + " " + repo);
+        }
         Process process = builder.start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly); // a Maven build it started, say
             process.destroyForcibly();
-            throw new AssertionError("nucleon " + String.join(" ", args) + " did not exit within 120 s");
+            throw new AssertionError(
+                    "nucleon " + String.join(" ", args) + " did not exit within " + timeout.toSeconds() + " s");
         }
         return new Result(
                 process.exitValue(),
