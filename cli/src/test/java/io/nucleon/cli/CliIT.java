@@ -197,7 +197,18 @@ class CliIT {
                     load);
             load.close();
 
-            assertThat(load.failures()).as(load.report()).isEmpty();
+            if (kernelMigratesQueuedConnections()) {
+                assertThat(load.failures()).as(load.report()).isEmpty();
+            } else {
+                // Without net.ipv4.tcp_migrate_req=1, Linux resets the connections that were still in the old
+                // processor's accept queue when it closed its listening socket: only those may fail.
+                System.out.println("net.ipv4.tcp_migrate_req is 0: fresh connections queued on the old processor's"
+                        + " socket when it closes are reset by the kernel (see docs/cli.md); .ci/run sets it to 1");
+                assertThat(load.failures())
+                        .as(load.report())
+                        .allMatch(failure -> failure.startsWith("fresh: ") && failure.contains("Connection reset"))
+                        .hasSizeLessThanOrEqualTo(3);
+            }
             assertThat(load.answered.sum()).isGreaterThan(answeredBefore);
             assertThat(pid()).isNotEqualTo(oldPid);
             assertThat(ProcessHandle.of(oldPid).filter(ProcessHandle::isAlive)).isEmpty();
@@ -295,6 +306,12 @@ class CliIT {
         assertThat(again.stdout().strip()).isEqualTo(url);
         assertThat(again.stderr()).contains("beside the running one", "replaced ");
         assertThat(cli.run("invoke", "moody").stdout()).isEqualTo("better");
+    }
+
+    /** Linux 5.14+: a closing listener's queued connections move to another socket of its reuseport group. */
+    private static boolean kernelMigratesQueuedConnections() throws Exception {
+        Path sysctl = Path.of("/proc/sys/net/ipv4/tcp_migrate_req");
+        return Files.isReadable(sysctl) && Files.readString(sysctl).strip().equals("1");
     }
 
     private long pid() throws Exception {
