@@ -102,7 +102,7 @@ public final class LocalPlatform implements Platform {
             status = handOver(request, command, previous.orElseThrow(), running, code, oldCode, progress);
         }
         return superviseAsAsked(name, request.config().spec().restartPolicy(), progress)
-                .map(this::status)
+                .map(d -> readyStatus(d, request.config()))
                 .orElse(status);
     }
 
@@ -131,7 +131,7 @@ public final class LocalPlatform implements Platform {
                 deployment.withReplicas(ready).withUrl(ready.getFirst().url());
         write(done);
         progress.step("ready", name + " in " + seconds(startedAt));
-        return status(done);
+        return readyStatus(done, request.config());
     }
 
     /**
@@ -214,7 +214,7 @@ public final class LocalPlatform implements Platform {
                                 .map(l -> l.process().toHandle())
                                 .toList()) + ", log of the old one: "
                         + state.file(name, StateDirectory.previousLog(0)));
-        return status(swapped);
+        return readyStatus(swapped, request.config());
     }
 
     private Deployment newDeployment(
@@ -421,6 +421,23 @@ public final class LocalPlatform implements Platform {
                 deployment.startedAtMillis(),
                 restartPolicy(deployment.name()),
                 replicas);
+    }
+
+    /**
+     * The status of a deployment whose replicas were just seen ready, made without asking them again: a deploy
+     * returns it, and every admin call would cost the user time before the URL is printed.
+     */
+    private static FunctionStatus readyStatus(Deployment deployment, FunctionConfig config) {
+        return new FunctionStatus(
+                deployment.name(),
+                FunctionStatus.READY,
+                deployment.url(),
+                deployment.triggers(),
+                deployment.startedAtMillis(),
+                config.spec().restartPolicy().name().yaml(),
+                deployment.replicas().stream()
+                        .map(r -> status(r, FunctionStatus.READY, r.url(), OptionalLong.empty()))
+                        .toList());
     }
 
     private static ReplicaStatus status(Replica replica, String state, String url, OptionalLong handled) {
