@@ -282,7 +282,7 @@ class CliIT {
         assertThat(broken.exitCode()).as(broken.toString()).isEqualTo(1);
         assertThat(broken.stderr()).contains("beside the running one");
         assertThat(broken.error())
-                .startsWith("nucleon: function 'moody': the processor exited with ")
+                .startsWith("nucleon: function 'moody': the processor exited while starting: ")
                 .endsWith("; the running processor (pid " + pid + ") goes on serving");
         assertThat(cli.run("invoke", "moody").stdout()).isEqualTo("fine");
         assertThat(pid("moody")).isEqualTo(pid);

@@ -242,7 +242,7 @@ class LocalPlatformIT {
 
         assertThat(deploy.exitCode()).as(deploy.toString()).isEqualTo(1);
         assertThat(deploy.error())
-                .startsWith("nucleon: function 'doomed': the processor exited with ")
+                .startsWith("nucleon: function 'doomed': the processor exited while starting: ")
                 .contains("while starting: ")
                 .contains("no database at db:5432")
                 .endsWith("(full log: nucleon logs doomed)");

@@ -210,9 +210,7 @@ public final class LocalPlatform implements Platform {
         progress.step(
                 "replaced",
                 pids(oldProcesses) + " (" + how + ") by "
-                        + pids(launched.stream()
-                                .map(l -> l.process().toHandle())
-                                .toList()) + ", log of the old one: "
+                        + describe(launched) + ", log of the old one: "
                         + state.file(name, StateDirectory.previousLog(0)));
         return readyStatus(swapped, request.config());
     }
@@ -264,14 +262,16 @@ public final class LocalPlatform implements Platform {
     }
 
     private static String describe(List<ProcessorLauncher.Launched> launched) {
-        return pids(launched.stream().map(l -> l.process().toHandle()).toList());
+        return pidsOf(launched.stream().map(ProcessorLauncher.Launched::pid).toList());
     }
 
     private static String pids(List<ProcessHandle> processes) {
-        return (processes.size() == 1 ? "processor pid " : processes.size() + " processors, pids ")
-                + String.join(
-                        ", ",
-                        processes.stream().map(p -> Long.toString(p.pid())).toList());
+        return pidsOf(processes.stream().map(ProcessHandle::pid).toList());
+    }
+
+    private static String pidsOf(List<Long> pids) {
+        return (pids.size() == 1 ? "processor pid " : pids.size() + " processors, pids ")
+                + String.join(", ", pids.stream().map(String::valueOf).toList());
     }
 
     /** @return {@code the running one (pid 7)} or {@code the running ones (pids 7, 8)} */

@@ -36,11 +36,22 @@ final class ProcessorLauncher {
     /**
      * A processor just started.
      *
-     * @param process the process (a child of this JVM)
+     * @param pid the processor's process id (not a child of this JVM)
      * @param replica its record, without URL until it is ready
      * @param logFile its log
      */
-    record Launched(Process process, Replica replica, Path logFile) {}
+    record Launched(long pid, Replica replica, Path logFile) {
+
+        /** @return the processor while it runs */
+        Optional<ProcessHandle> process() {
+            return replica.process();
+        }
+
+        /** @return a handle for stopping it; empty when it has ended */
+        List<ProcessHandle> handle() {
+            return replica.process().stream().toList();
+        }
+    }
 
     private final Path functionDir;
 
@@ -58,11 +69,15 @@ final class ProcessorLauncher {
      */
     Launched launch(Command command, int index, String log, boolean append, int restarts) {
         int adminPort = Ports.free();
-        List<String> line = new ArrayList<>();
-        if (Files.isExecutable(SETSID)) {
-            line.add(SETSID.toString());
-        }
-        line.addAll(List.of(
+        List<String> line = new ArrayList<>(List.of(
+                "/bin/sh",
+                "-c",
+                // The shell starts the processor in the background and ends at once, printing its pid: the
+                // processor is then nobody's child here. A child would keep a JVM thread in waitpid, and the JVM
+                // waits up to 0.3 s at exit for such threads, on every deploy.
+                (Files.isExecutable(SETSID) ? SETSID + " " : "")
+                        + "\"$@\" >>\"$NUCLEON_LOG\" 2>&1 </dev/null & echo $!",
+                "nucleon-launch",
                 command.launcher().toString(),
                 "--config",
                 command.config().toString(),
@@ -86,24 +101,39 @@ final class ProcessorLauncher {
         } catch (IOException e) {
             throw new PlatformException("cannot use " + logFile + ": " + e.getMessage(), e);
         }
-        Process process;
+        long startedAt = System.currentTimeMillis();
+        long pid = start(line, logFile, command);
+        // A processor that ended at once has no handle any more: it is reported as ended while starting.
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        long processStart = handle.flatMap(h -> h.info().startInstant())
+                .map(i -> i.toEpochMilli())
+                .orElse(startedAt);
+        return new Launched(
+                pid, new Replica(index, pid, processStart, adminPort, startedAt, log, offset, "", restarts), logFile);
+    }
+
+    /** Runs the launching shell and returns the pid it printed. */
+    private long start(List<String> line, Path logFile, Command command) {
+        ProcessBuilder builder = new ProcessBuilder(line)
+                .directory(functionDir.toFile())
+                .redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().put("NUCLEON_LOG", logFile.toString());
         try {
-            process = new ProcessBuilder(line)
-                    .directory(functionDir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+            Process shell = builder.start();
+            String output =
+                    new String(shell.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            shell.waitFor();
+            if (shell.exitValue() != 0 || !output.matches("[0-9]+")) {
+                throw new PlatformException("cannot start " + command.launcher() + ": " + output);
+            }
+            return Long.parseLong(output);
         } catch (IOException e) {
             throw new PlatformException("cannot start " + command.launcher() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PlatformException("interrupted while starting " + command.launcher());
         }
-        long startedAt = System.currentTimeMillis();
-        long processStart =
-                process.info().startInstant().map(i -> i.toEpochMilli()).orElse(startedAt);
-        return new Launched(
-                process,
-                new Replica(index, process.pid(), processStart, adminPort, startedAt, log, offset, "", restarts),
-                logFile);
     }
 
     /**
@@ -127,11 +157,11 @@ final class ProcessorLauncher {
         for (Launched each : launched) {
             try (AdminClient admin = deployment.admin(each.replica())) {
                 while (!admin.ready()) {
-                    if (!each.process().isAlive()) {
+                    if (each.process().isEmpty()) {
                         stopAll(launched);
                         throw new PlatformException("function '" + deployment.name() + "'"
-                                + replicaLabel(launched, each) + ": the processor exited with "
-                                + each.process().exitValue() + " while starting: " + lastError(each)
+                                + replicaLabel(launched, each) + ": the processor exited while starting: "
+                                + lastError(each)
                                 + " (" + logHint.apply(each.replica().index()) + ")");
                     }
                     if (System.nanoTime() > deadline) {
@@ -154,7 +184,7 @@ final class ProcessorLauncher {
     }
 
     private static void stopAll(List<Launched> launched) {
-        GracefulStop.stopAll(launched.stream().map(l -> l.process().toHandle()).toList(), Duration.ofSeconds(10));
+        GracefulStop.stopAll(launched.stream().flatMap(l -> l.handle().stream()).toList(), Duration.ofSeconds(10));
     }
 
     private static Optional<String> firstHttpEndpoint(AdminClient admin) {

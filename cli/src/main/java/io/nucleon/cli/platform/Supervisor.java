@@ -178,7 +178,7 @@ public final class Supervisor {
             ProcessorLauncher.Launched launched = new ProcessorLauncher(dir)
                     .launch(command, replica.index(), replica.log(), true, replica.restarts() + 1);
             state.writeDeployment(deployment.withReplica(launched.replica().withUrl(replica.url())));
-            say(what + "; restarted as pid " + launched.process().pid() + " (restart " + (replica.restarts() + 1)
+            say(what + "; restarted as pid " + launched.pid() + " (restart " + (replica.restarts() + 1)
                     + (policy.maximumRetryCount() > 0 ? " of at most " + policy.maximumRetryCount() : "") + ")");
         } catch (PlatformException e) {
             say(what + "; cannot restart it: " + e.getMessage());
