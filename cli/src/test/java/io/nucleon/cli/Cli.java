@@ -41,22 +41,7 @@ final class Cli {
 
     /** Runs one command that may take longer than most, such as a deploy that runs Maven. */
     Result run(Duration timeout, String... args) throws IOException, InterruptedException {
-        List<String> command =
-                new ArrayList<>(List.of(DIST.resolve("bin/nucleon").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .directory(workDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(workDir.resolve("stdout").toFile())
-                .redirectError(workDir.resolve("stderr").toFile());
-        builder.environment().put("NUCLEON_HOME", home.toString());
-        builder.environment()
-                .put("NUCLEON_PROCESSOR", PROCESSOR.toAbsolutePath().toString());
-        if (!MAVEN_REPO_LOCAL.isEmpty()) {
-            builder.environment()
-                    .merge("MAVEN_OPTS", "-Dmaven.repo.local=" + MAVEN_REPO_LOCAL, (opts, repo) -> opts + " " + repo);
-        }
-        Process process = builder.start();
+        Process process = start(workDir.resolve("stdout"), workDir.resolve("stderr"), List.of(args));
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
             process.descendants().forEach(ProcessHandle::destroyForcibly); // a Maven build it started, say
             process.destroyForcibly();
@@ -67,6 +52,31 @@ final class Cli {
                 process.exitValue(),
                 Files.readString(workDir.resolve("stdout"), StandardCharsets.UTF_8),
                 Files.readString(workDir.resolve("stderr"), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Starts one command without waiting for it, with this state directory and processor.
+     *
+     * @param stdout where its standard output goes
+     * @param stderr where its standard error goes
+     */
+    Process start(Path stdout, Path stderr, List<String> args) throws IOException {
+        List<String> command =
+                new ArrayList<>(List.of(DIST.resolve("bin/nucleon").toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        builder.environment().put("NUCLEON_HOME", home.toString());
+        builder.environment()
+                .put("NUCLEON_PROCESSOR", PROCESSOR.toAbsolutePath().toString());
+        if (!MAVEN_REPO_LOCAL.isEmpty()) {
+            builder.environment()
+                    .merge("MAVEN_OPTS", "-Dmaven.repo.local=" + MAVEN_REPO_LOCAL, (opts, repo) -> opts + " " + repo);
+        }
+        return builder.start();
     }
 
     /** Deletes every function left in the state directory; for finally blocks. */

@@ -2,7 +2,6 @@ package io.nucleon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -291,17 +290,7 @@ class LocalPlatformIT {
 
     /** Starts a {@code nucleon} command without waiting; its output goes to {@code NAME.out} and {@code NAME.err}. */
     private Process startCli(String name, List<String> args) throws Exception {
-        List<String> command =
-                new ArrayList<>(List.of(Cli.DIST.resolve("bin/nucleon").toString()));
-        command.addAll(args);
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(tmp.resolve(name + ".out").toFile())
-                .redirectError(tmp.resolve(name + ".err").toFile());
-        builder.environment().put("NUCLEON_HOME", cli.home().toString());
-        builder.environment()
-                .put("NUCLEON_PROCESSOR", Cli.PROCESSOR.toAbsolutePath().toString());
-        return builder.start();
+        return cli.start(tmp.resolve(name + ".out"), tmp.resolve(name + ".err"), args);
     }
 
     private void awaitGet(String... fragments) throws Exception {

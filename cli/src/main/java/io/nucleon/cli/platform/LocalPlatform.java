@@ -93,7 +93,7 @@ public final class LocalPlatform implements Platform {
         request.extraClasspath().forEach(entry -> classpath.add(entry.toString()));
         state.writePrivate(config, request.resolvedYaml());
         state.writeToken(token);
-        ProcessorLauncher.Command command = new ProcessorLauncher.Command(name, launcher, config, token, classpath);
+        ProcessorLauncher.Command command = new ProcessorLauncher.Command(launcher, config, token, classpath);
         FunctionStatus status;
         if (running.isEmpty()) {
             status = start(request, command, progress);

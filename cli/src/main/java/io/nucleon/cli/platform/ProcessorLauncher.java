@@ -25,13 +25,12 @@ final class ProcessorLauncher {
     /**
      * What one processor is started with.
      *
-     * @param name the function's name
      * @param launcher the {@code nucleon-processor} launcher
      * @param config the function.yaml it reads
      * @param token the admin token file
      * @param classpath its {@code --classpath} entries
      */
-    record Command(String name, Path launcher, Path config, Path token, List<String> classpath) {}
+    record Command(Path launcher, Path config, Path token, List<String> classpath) {}
 
     /**
      * A processor just started.

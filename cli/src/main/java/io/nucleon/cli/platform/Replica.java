@@ -45,10 +45,6 @@ record Replica(
                 index, pid, processStartMillis, adminPort, startedAtMillis, newLog, logOffset, url, restarts);
     }
 
-    Replica withRestarts(int count) {
-        return new Replica(index, pid, processStartMillis, adminPort, startedAtMillis, log, logOffset, url, count);
-    }
-
     /** @return the process while it runs; empty once it ended (or its pid went to another process) */
     Optional<ProcessHandle> process() {
         return Deployment.alive(pid, processStartMillis);

@@ -108,10 +108,6 @@ public final class StateDirectory {
         return functionDir(name).resolve(file);
     }
 
-    boolean exists(String name) {
-        return Files.isRegularFile(file(name, DEPLOYMENT)) || Files.isRegularFile(file(name, CONFIG));
-    }
-
     List<String> names() {
         Path functions = home.resolve("functions");
         if (!Files.isDirectory(functions)) {

@@ -170,7 +170,6 @@ public final class Supervisor {
             }
             Deployment deployment = current.get();
             ProcessorLauncher.Command command = new ProcessorLauncher.Command(
-                    name,
                     Path.of(deployment.processor()),
                     state.file(name, StateDirectory.CONFIG),
                     Path.of(deployment.adminTokenFile()),
