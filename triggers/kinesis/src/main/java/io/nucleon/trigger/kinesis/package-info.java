@@ -1,0 +1,2 @@
+/** The kinesis trigger. */
+package io.nucleon.trigger.kinesis;

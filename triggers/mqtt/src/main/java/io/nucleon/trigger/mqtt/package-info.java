@@ -1,0 +1,2 @@
+/** The mqtt trigger. */
+package io.nucleon.trigger.mqtt;

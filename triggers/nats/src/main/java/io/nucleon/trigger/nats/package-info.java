@@ -1,0 +1,2 @@
+/** The nats trigger. */
+package io.nucleon.trigger.nats;

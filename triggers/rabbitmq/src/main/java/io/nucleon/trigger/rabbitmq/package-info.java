@@ -1,0 +1,2 @@
+/** The rabbitmq trigger. */
+package io.nucleon.trigger.rabbitmq;
