@@ -1,0 +1,480 @@
+package io.nucleon.runtime.stream;
+
+import io.nucleon.runtime.dispatch.EventAdapter;
+import io.nucleon.runtime.dispatch.EventCompletion;
+import io.nucleon.runtime.dispatch.EventDispatcher;
+import io.nucleon.runtime.dispatch.EventOutcome;
+import io.nucleon.runtime.dispatch.EventSlot;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * At-least-once delivery for brokers that acknowledge messages one at a time (NATS JetStream,
+ * RabbitMQ, MQTT): the trigger's consumer thread {@link #submit}s each message; a worker runs the
+ * function; the message is acknowledged only after the function succeeded. A failed message is run
+ * again after the {@link RetryPolicy}'s backoff (through the broker when it can redeliver later, else
+ * held here), and once its attempts are used up it is dead-lettered, or, without a dead-letter
+ * destination, retried every {@code maxBackoff} for as long as it fails (Kafka's vocabulary and rules).
+ *
+ * <p><b>Back-pressure</b>: at most {@code maxInFlight} messages are taken and not yet settled; {@link
+ * #submit} blocks the consumer thread beyond that, so the broker's own flow control (prefetch, max ack
+ * pending, MQTT receive maximum, TCP) holds the rest. <b>Order</b>: messages with the same {@link
+ * BrokerMessage#orderKey()} run one at a time in arrival order. Acknowledgements, retries and dead
+ * letters happen on one settle thread per trigger, so workers never wait on the broker.
+ *
+ * <pre>
+ *   consumer thread --submit--> ring --> worker --completion--> settle thread --> ack / retry / dead letter
+ * </pre>
+ *
+ * @param <M> the trigger's message type
+ */
+public final class AckingDispatcher<M extends BrokerMessage> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AckingDispatcher.class);
+    private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long RING_FULL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    /**
+     * What the dispatcher needs to know about its trigger.
+     *
+     * @param triggerName the trigger's name, for logs and the settle thread's name
+     * @param retry how failed messages are retried
+     * @param maxInFlight the most messages taken and not yet settled
+     * @param deadLetters whether the trigger has a dead-letter destination
+     */
+    public record Settings(String triggerName, RetryPolicy retry, int maxInFlight, boolean deadLetters) {
+        public Settings {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+            }
+        }
+    }
+
+    private final EventDispatcher dispatcher;
+    private final EventAdapter<M> adapter;
+    private final Settings settings;
+    private final DeliveryMetrics metrics;
+    private final Semaphore permits;
+    private final ScheduledThreadPoolExecutor settler;
+    private final Map<String, ArrayDeque<Delivery<M>>> orderQueues = new HashMap<>();
+    private final AtomicInteger running = new AtomicInteger();
+    private final DeliveryAdapter deliveryAdapter = new DeliveryAdapter();
+    private final EventCompletion completion = this::completed;
+    private volatile boolean stopped;
+    private volatile String problem;
+    private long lastFailureLogNanos;
+    private long failuresNotLogged;
+
+    /**
+     * Creates the dispatcher and its settle thread.
+     *
+     * @param dispatcher the trigger's entry into its worker pool
+     * @param adapter reads the function's event out of a message
+     * @param settings retries, bounds and dead letters
+     * @param metrics the trigger's delivery counters
+     */
+    public AckingDispatcher(
+            EventDispatcher dispatcher, EventAdapter<M> adapter, Settings settings, DeliveryMetrics metrics) {
+        this.dispatcher = dispatcher;
+        this.adapter = adapter;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.permits = new Semaphore(settings.maxInFlight());
+        this.settler = new ScheduledThreadPoolExecutor(1, runnable -> Thread.ofPlatform()
+                .name("nucleon-settle-" + settings.triggerName())
+                .daemon(true)
+                .unstarted(runnable));
+        settler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        settler.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * Takes a message from the broker, waiting while {@code maxInFlight} messages are unsettled.
+     *
+     * @param message the message; the dispatcher settles it
+     * @return {@code false} when the dispatcher has stopped: the message was not taken and is left
+     *     unacknowledged, so the broker delivers it again
+     * @throws InterruptedException when the consumer thread is interrupted while waiting
+     */
+    public boolean submit(M message) throws InterruptedException {
+        while (!permits.tryAcquire(50, TimeUnit.MILLISECONDS)) {
+            if (stopped) {
+                return false;
+            }
+        }
+        if (stopped) {
+            permits.release();
+            return false;
+        }
+        metrics.inFlight(1);
+        Delivery<M> delivery = new Delivery<>(message);
+        if (waitsForItsTurn(delivery)) {
+            return true;
+        }
+        while (!tryDispatch(delivery)) {
+            if (stopped) {
+                abandon(delivery);
+                return false;
+            }
+            LockSupport.parkNanos(RING_FULL_RETRY_NANOS);
+        }
+        return true;
+    }
+
+    /** @return whether the message queues behind an unsettled one of its order group */
+    private boolean waitsForItsTurn(Delivery<M> delivery) {
+        String key = delivery.message.orderKey();
+        if (key == null) {
+            return false;
+        }
+        synchronized (orderQueues) {
+            ArrayDeque<Delivery<M>> queue = orderQueues.get(key);
+            if (queue != null) {
+                queue.add(delivery);
+                return true;
+            }
+            orderQueues.put(key, new ArrayDeque<>());
+            return false;
+        }
+    }
+
+    private boolean tryDispatch(Delivery<M> delivery) {
+        running.incrementAndGet();
+        EventSlot slot = dispatcher.dispatch(deliveryAdapter, delivery, completion);
+        if (slot == null) {
+            running.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** On the settle thread: dispatch, or try again shortly while the ring is full. */
+    private void dispatchLater(Delivery<M> delivery, long delayNanos) {
+        if (stopped) {
+            abandon(delivery);
+            return;
+        }
+        schedule(delivery, delayNanos, () -> {
+            if (stopped) {
+                abandon(delivery);
+            } else if (!tryDispatch(delivery)) {
+                dispatchLater(delivery, RING_FULL_RETRY_NANOS);
+            }
+        });
+    }
+
+    /** Runs {@code task} on the settle thread after the delay; once it has stopped, leaves the message. */
+    private void schedule(Delivery<M> delivery, long delayNanos, Runnable task) {
+        try {
+            settler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            abandon(delivery);
+        }
+    }
+
+    /** Worker or watchdog thread: read the outcome, let go of the slot, settle on the settle thread. */
+    @SuppressWarnings("unchecked")
+    private void completed(EventSlot slot) {
+        Delivery<M> delivery = (Delivery<M>) slot.attachment();
+        EventOutcome outcome = slot.outcome();
+        Throwable error = slot.error();
+        slot.release();
+        try {
+            settler.execute(() -> settle(delivery, outcome, error));
+        } catch (RejectedExecutionException e) {
+            // closed without waiting: the message stays unacknowledged and the broker delivers it again
+        } finally {
+            // only after the settle task is queued, so close() sees it queued before it stops the thread
+            running.decrementAndGet();
+        }
+    }
+
+    private void settle(Delivery<M> delivery, EventOutcome outcome, Throwable error) {
+        switch (outcome) {
+            case SUCCESS -> acknowledge(delivery);
+            case NO_WORKER -> dispatchLater(delivery, settings.retry().initialBackoffNanos());
+            case FUNCTION_ERROR, TIMEOUT -> failed(delivery, outcome, error);
+        }
+    }
+
+    private void acknowledge(Delivery<M> delivery) {
+        try {
+            delivery.message.ack();
+            metrics.handled();
+        } catch (Exception e) {
+            metrics.ackFailed();
+            logFailure("the broker did not take an acknowledgement; it will deliver the message again", delivery, e);
+        }
+        finish(delivery);
+    }
+
+    private void failed(Delivery<M> delivery, EventOutcome outcome, Throwable error) {
+        metrics.failed();
+        delivery.failures++;
+        delivery.errorClass = outcome == EventOutcome.TIMEOUT
+                ? "timeout"
+                : error == null ? "unknown" : error.getClass().getName();
+        delivery.error = outcome == EventOutcome.TIMEOUT
+                ? "the function ran past spec.eventTimeout"
+                : error == null ? "" : String.valueOf(error.getMessage());
+        int attempts = Math.max(delivery.failures, delivery.message.deliveryCount());
+        RetryPolicy retry = settings.retry();
+        if (!retry.exhausted(attempts)) {
+            logFailure("function failed for a message; it will be retried", delivery, null);
+            retry(delivery, retry.backoffNanos(attempts));
+        } else if (settings.deadLetters()) {
+            logFailure("function failed for a message; its attempts are used up", delivery, null);
+            sendToDeadLetters(delivery, attempts);
+        } else {
+            logFailure(
+                    "function failed for a message maxAttempts times and no dead-letter destination is set: "
+                            + "retrying it every maxBackoff until it succeeds",
+                    delivery,
+                    null);
+            retry(delivery, retry.maxBackoffNanos());
+        }
+    }
+
+    private void retry(Delivery<M> delivery, long backoffNanos) {
+        metrics.retried();
+        if (delivery.message.orderKey() == null && redeliveredByBroker(delivery, backoffNanos)) {
+            finish(delivery);
+        } else {
+            dispatchLater(delivery, backoffNanos);
+        }
+    }
+
+    private boolean redeliveredByBroker(Delivery<M> delivery, long backoffNanos) {
+        try {
+            return delivery.message.redeliverLater(backoffNanos);
+        } catch (Exception e) {
+            logFailure("the broker did not take a redelivery request; retrying the message here", delivery, e);
+            return false;
+        }
+    }
+
+    private void sendToDeadLetters(Delivery<M> delivery, int attempts) {
+        try {
+            delivery.message.deadLetter(new DeliveryFailure(delivery.errorClass, delivery.error, attempts));
+            problem = null;
+            metrics.deadLettered();
+            LOG.atWarn()
+                    .setMessage("message sent to the dead-letter destination after its last attempt")
+                    .addKeyValue("trigger", settings.triggerName())
+                    .addKeyValue("message", delivery.message.describe())
+                    .addKeyValue("attempts", attempts)
+                    .addKeyValue("error", delivery.errorClass + ": " + delivery.error)
+                    .log();
+            finish(delivery);
+        } catch (Exception e) {
+            problem = "cannot dead-letter messages: " + e.getMessage();
+            logFailure(
+                    "the dead-letter destination did not take a message; trying again after maxBackoff", delivery, e);
+            if (stopped) {
+                abandon(delivery);
+            } else {
+                schedule(delivery, settings.retry().maxBackoffNanos(), () -> sendToDeadLetters(delivery, attempts));
+            }
+        }
+    }
+
+    /** The message is settled: the next of its order group may run, and another may be taken. */
+    private void finish(Delivery<M> delivery) {
+        Delivery<M> next = nextInOrder(delivery);
+        if (next != null) {
+            dispatchLater(next, 0);
+        }
+        metrics.inFlight(-1);
+        permits.release();
+    }
+
+    /** The message leaves unsettled (stopping): the broker delivers it again later. */
+    private void abandon(Delivery<M> delivery) {
+        Delivery<M> next = nextInOrder(delivery);
+        metrics.inFlight(-1);
+        permits.release();
+        if (next != null) {
+            abandon(next);
+        }
+    }
+
+    private Delivery<M> nextInOrder(Delivery<M> delivery) {
+        String key = delivery.message.orderKey();
+        if (key == null) {
+            return null;
+        }
+        synchronized (orderQueues) {
+            ArrayDeque<Delivery<M>> queue = orderQueues.get(key);
+            Delivery<M> next = queue == null ? null : queue.poll();
+            if (next == null) {
+                orderQueues.remove(key);
+            }
+            return next;
+        }
+    }
+
+    private void logFailure(String message, Delivery<M> delivery, Exception cause) {
+        long now = System.nanoTime();
+        if (now - lastFailureLogNanos < LOG_INTERVAL_NANOS) {
+            failuresNotLogged++;
+            return;
+        }
+        lastFailureLogNanos = now;
+        var line = LOG.atWarn()
+                .setMessage(message)
+                .addKeyValue("trigger", settings.triggerName())
+                .addKeyValue("message", delivery.message.describe())
+                .addKeyValue("failures", delivery.failures)
+                .addKeyValue("failuresNotLoggedSinceLastLine", failuresNotLogged);
+        if (delivery.errorClass != null) {
+            line = line.addKeyValue("error", delivery.errorClass + ": " + delivery.error);
+        }
+        if (cause != null) {
+            line = line.addKeyValue("cause", cause.toString());
+        }
+        line.log();
+        failuresNotLogged = 0;
+    }
+
+    /** @return why messages cannot be settled right now, or {@code null} */
+    public String problem() {
+        return problem;
+    }
+
+    /** @return messages taken from the broker and not yet settled */
+    public int inFlight() {
+        return settings.maxInFlight() - permits.availablePermits();
+    }
+
+    /** Takes no more messages; {@link #submit} answers {@code false} from now on. */
+    public void stopAccepting() {
+        stopped = true;
+    }
+
+    /**
+     * Waits for messages running in the function to end and their acknowledgements to be sent, then
+     * stops the settle thread. Messages waiting for a retry are left unacknowledged, for the broker to
+     * deliver again. Call before closing the broker connection.
+     *
+     * @param timeout how long to wait for running messages
+     * @return {@code true} when everything running was settled in time
+     */
+    public boolean close(Duration timeout) {
+        stopped = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (running.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        boolean drained = running.get() == 0;
+        settler.shutdown();
+        try {
+            drained &= settler.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            drained = false;
+        }
+        if (!drained) {
+            settler.shutdownNow();
+        }
+        return drained;
+    }
+
+    /** Stops at once: nothing more is acknowledged. Prefer {@link #close(Duration)}. */
+    @Override
+    public void close() {
+        stopped = true;
+        settler.shutdownNow();
+    }
+
+    /** A message on its way through the dispatcher, with the failures seen so far. */
+    private static final class Delivery<M> {
+        final M message;
+        int failures;
+        String errorClass;
+        String error;
+
+        Delivery(M message) {
+            this.message = message;
+        }
+    }
+
+    /** Reads the trigger's message out of its delivery, so triggers write an adapter for their own type. */
+    private final class DeliveryAdapter implements EventAdapter<Delivery<M>> {
+
+        @Override
+        public ByteBuffer body(Delivery<M> delivery) {
+            return adapter.body(delivery.message);
+        }
+
+        @Override
+        public int bodySize(Delivery<M> delivery) {
+            return adapter.bodySize(delivery.message);
+        }
+
+        @Override
+        public String contentType(Delivery<M> delivery) {
+            return adapter.contentType(delivery.message);
+        }
+
+        @Override
+        public String header(Delivery<M> delivery, String name) {
+            return adapter.header(delivery.message, name);
+        }
+
+        @Override
+        public Map<String, String> headers(Delivery<M> delivery) {
+            return adapter.headers(delivery.message);
+        }
+
+        @Override
+        public String method(Delivery<M> delivery) {
+            return adapter.method(delivery.message);
+        }
+
+        @Override
+        public String path(Delivery<M> delivery) {
+            return adapter.path(delivery.message);
+        }
+
+        @Override
+        public String query(Delivery<M> delivery) {
+            return adapter.query(delivery.message);
+        }
+
+        @Override
+        public long timestampMillis(Delivery<M> delivery) {
+            return adapter.timestampMillis(delivery.message);
+        }
+
+        @Override
+        public int partition(Delivery<M> delivery) {
+            return adapter.partition(delivery.message);
+        }
+
+        @Override
+        public long offset(Delivery<M> delivery) {
+            return adapter.offset(delivery.message);
+        }
+
+        @Override
+        public String topic(Delivery<M> delivery) {
+            return adapter.topic(delivery.message);
+        }
+
+        @Override
+        public ByteBuffer key(Delivery<M> delivery) {
+            return adapter.key(delivery.message);
+        }
+    }
+}
