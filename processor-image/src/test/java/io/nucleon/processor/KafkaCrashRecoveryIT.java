@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -74,7 +72,7 @@ class KafkaCrashRecoveryIT {
     final TestWatcher printLogsOnFailure = new TestWatcher() {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
-            printLogTails();
+            ProcessorLogs.printTails(processors);
         }
     };
 
@@ -84,7 +82,7 @@ class KafkaCrashRecoveryIT {
     @BeforeEach
     void createRunDirectory(TestInfo test) throws IOException {
         runDir = RUNS.resolve(test.getTestMethod().orElseThrow().getName());
-        deleteRecursively(runDir);
+        ProcessorLogs.deleteRecursively(runDir);
         Files.createDirectories(runDir);
         outputFile = runDir.resolve("handled.txt");
     }
@@ -383,33 +381,5 @@ class KafkaCrashRecoveryIT {
                 .filter(line -> line.partition() == partition)
                 .map(Line::offset)
                 .toList();
-    }
-
-    // ---- housekeeping ----------------------------------------------------------------------------------
-
-    private void printLogTails() {
-        for (ProcessorProcess processor : processors) {
-            try {
-                List<String> log = Files.readAllLines(processor.output);
-                System.err.printf(
-                        "---- last lines of %s (pid %d) ----%n%s%n",
-                        processor.output,
-                        processor.process.pid(),
-                        String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
-            } catch (IOException e) {
-                System.err.println("cannot read " + processor.output + ": " + e);
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }
