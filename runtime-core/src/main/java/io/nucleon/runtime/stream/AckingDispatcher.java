@@ -189,7 +189,18 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         Delivery<M> delivery = (Delivery<M>) slot.attachment();
         EventOutcome outcome = slot.outcome();
         Throwable error = slot.error();
+        if (outcome == EventOutcome.TIMEOUT) {
+            // The stuck worker may still be running the message: it runs again only once the worker has
+            // let go of it (DeliveryAdapter.release), so two runs of one message never overlap.
+            delivery.settleWhenReleased = true;
+            slot.release();
+            return;
+        }
         slot.release();
+        queueSettle(delivery, outcome, error);
+    }
+
+    private void queueSettle(Delivery<M> delivery, EventOutcome outcome, Throwable error) {
         try {
             settler.execute(() -> settle(delivery, outcome, error));
         } catch (RejectedExecutionException e) {
@@ -403,6 +414,7 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         int failures;
         String errorClass;
         String error;
+        volatile boolean settleWhenReleased;
 
         Delivery(M message) {
             this.message = message;
@@ -475,6 +487,15 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         @Override
         public ByteBuffer key(Delivery<M> delivery) {
             return adapter.key(delivery.message);
+        }
+
+        /** The slot is recycled: both the trigger and the worker have let go of the message. */
+        @Override
+        public void release(Delivery<M> delivery) {
+            if (delivery.settleWhenReleased) {
+                delivery.settleWhenReleased = false;
+                queueSettle(delivery, EventOutcome.TIMEOUT, null);
+            }
         }
     }
 }

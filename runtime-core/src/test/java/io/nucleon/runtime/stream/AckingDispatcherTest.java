@@ -11,6 +11,7 @@ import io.nucleon.function.Function;
 import io.nucleon.function.Response;
 import io.nucleon.runtime.dispatch.EventAdapter;
 import io.nucleon.runtime.dispatch.EventDispatcher;
+import io.nucleon.runtime.dispatch.TimeoutWatchdog;
 import io.nucleon.runtime.dispatch.WorkerPool;
 import io.nucleon.runtime.dispatch.WorkerPoolSettings;
 import io.nucleon.runtime.function.FunctionLogger;
@@ -24,6 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.agrona.concurrent.SystemNanoClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +33,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The acknowledged-delivery loop with a real worker pool and a scripted function: bodies {@code ok...}
  * succeed, {@code failN...} fail their first N runs, {@code boom...} always fail, {@code wait...} wait for
- * the test's gate.
+ * the test's gate (ignoring interrupts).
  */
 class AckingDispatcherTest {
 
@@ -57,12 +59,16 @@ class AckingDispatcherTest {
     }
 
     private void start(int numWorkers, int maxInFlight, RetryPolicy retry, boolean deadLetters) {
+        start(numWorkers, maxInFlight, retry, deadLetters, Duration.ofMinutes(1));
+    }
+
+    private void start(int numWorkers, int maxInFlight, RetryPolicy retry, boolean deadLetters, Duration eventTimeout) {
         pool = new WorkerPool(new WorkerPoolSettings(
                 "pool",
                 "fn",
                 numWorkers,
                 16,
-                Duration.ofMinutes(1),
+                eventTimeout,
                 () -> new Scripted(),
                 i -> new FunctionLogger("fn", i),
                 getClass().getClassLoader(),
@@ -248,6 +254,34 @@ class AckingDispatcherTest {
         assertThat(runsOf("boom-6")).as("the function is not run again").isEqualTo(1);
     }
 
+    @Test
+    void shouldRunATimedOutMessageAgainOnlyAfterItsStuckRunHasEnded() throws Exception {
+        start(2, 8, fastRetry(3), true, Duration.ofMillis(100));
+        TimeoutWatchdog watchdog = new TimeoutWatchdog(List.of(pool), new SystemNanoClock());
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
+            while (watching.get()) {
+                watchdog.doWork();
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        });
+        try {
+            TestMessage message = new TestMessage("wait-stuck", null);
+            dispatcher.submit(message);
+            await().atMost(WAIT).until(() -> counter("nucleon_processor_event_timeouts") == 1);
+            LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
+            assertThat(runsOf("wait-stuck"))
+                    .as("not run again while the first run is stuck")
+                    .isEqualTo(1);
+            gate.countDown();
+            await().atMost(WAIT).until(() -> message.acks.get() == 1);
+            assertThat(runsOf("wait-stuck")).isEqualTo(2);
+        } finally {
+            watching.set(false);
+            watcher.join();
+        }
+    }
+
     private int runsOf(String body) {
         AtomicInteger count = runs.get(body);
         return count == null ? 0 : count.get();
@@ -263,13 +297,25 @@ class AckingDispatcherTest {
             String body = event.bodyString();
             int run = runs.computeIfAbsent(body, key -> new AtomicInteger()).incrementAndGet();
             if (body.startsWith("wait")) {
-                gate.await();
+                awaitGateIgnoringInterrupts();
             }
             if (body.startsWith("boom") || (body.startsWith("fail") && run <= body.charAt(4) - '0')) {
                 throw new IllegalStateException("cannot handle " + body);
             }
             handledInOrder.add(body);
             return Response.noContent();
+        }
+    }
+
+    /** Like a function stuck in a call that does not answer interrupts. */
+    private void awaitGateIgnoringInterrupts() {
+        while (true) {
+            try {
+                gate.await();
+                return;
+            } catch (InterruptedException e) {
+                // stay stuck, as the watchdog's replaced worker would be
+            }
         }
     }
 
