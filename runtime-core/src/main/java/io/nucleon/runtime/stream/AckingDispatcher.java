@@ -1,5 +1,6 @@
 package io.nucleon.runtime.stream;
 
+import io.nucleon.function.Response;
 import io.nucleon.runtime.dispatch.EventAdapter;
 import io.nucleon.runtime.dispatch.EventCompletion;
 import io.nucleon.runtime.dispatch.EventDispatcher;
@@ -188,10 +189,11 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     private void completed(EventSlot slot) {
         Delivery<M> delivery = (Delivery<M>) slot.attachment();
         EventOutcome outcome = slot.outcome();
+        Response response = slot.response();
         Throwable error = slot.error();
         slot.release();
         try {
-            settler.execute(() -> settle(delivery, outcome, error));
+            settler.execute(() -> settle(delivery, outcome, response, error));
         } catch (RejectedExecutionException e) {
             // closed without waiting: the message stays unacknowledged and the broker delivers it again
         } finally {
@@ -200,17 +202,17 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         }
     }
 
-    private void settle(Delivery<M> delivery, EventOutcome outcome, Throwable error) {
+    private void settle(Delivery<M> delivery, EventOutcome outcome, Response response, Throwable error) {
         switch (outcome) {
-            case SUCCESS -> acknowledge(delivery);
+            case SUCCESS -> acknowledge(delivery, response);
             case NO_WORKER -> dispatchLater(delivery, settings.retry().initialBackoffNanos());
             case FUNCTION_ERROR, TIMEOUT -> failed(delivery, outcome, error);
         }
     }
 
-    private void acknowledge(Delivery<M> delivery) {
+    private void acknowledge(Delivery<M> delivery, Response response) {
         try {
-            delivery.message.ack();
+            delivery.message.ack(response);
             metrics.handled();
         } catch (Exception e) {
             metrics.ackFailed();
