@@ -1,5 +1,6 @@
 package io.nucleon.runtime.stream;
 
+import io.nucleon.function.Response;
 import io.nucleon.runtime.dispatch.EventAdapter;
 import io.nucleon.runtime.dispatch.EventCompletion;
 import io.nucleon.runtime.dispatch.EventDispatcher;
@@ -188,6 +189,7 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     private void completed(EventSlot slot) {
         Delivery<M> delivery = (Delivery<M>) slot.attachment();
         EventOutcome outcome = slot.outcome();
+        Response response = slot.response();
         Throwable error = slot.error();
         if (outcome == EventOutcome.TIMEOUT) {
             // The stuck worker may still be running the message: it runs again only once the worker has
@@ -202,7 +204,7 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
 
     private void queueSettle(Delivery<M> delivery, EventOutcome outcome, Throwable error) {
         try {
-            settler.execute(() -> settle(delivery, outcome, error));
+            settler.execute(() -> settle(delivery, outcome, response, error));
         } catch (RejectedExecutionException e) {
             // closed without waiting: the message stays unacknowledged and the broker delivers it again
         } finally {
@@ -211,17 +213,17 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         }
     }
 
-    private void settle(Delivery<M> delivery, EventOutcome outcome, Throwable error) {
+    private void settle(Delivery<M> delivery, EventOutcome outcome, Response response, Throwable error) {
         switch (outcome) {
-            case SUCCESS -> acknowledge(delivery);
+            case SUCCESS -> acknowledge(delivery, response);
             case NO_WORKER -> dispatchLater(delivery, settings.retry().initialBackoffNanos());
             case FUNCTION_ERROR, TIMEOUT -> failed(delivery, outcome, error);
         }
     }
 
-    private void acknowledge(Delivery<M> delivery) {
+    private void acknowledge(Delivery<M> delivery, Response response) {
         try {
-            delivery.message.ack();
+            delivery.message.ack(response);
             metrics.handled();
         } catch (Exception e) {
             metrics.ackFailed();

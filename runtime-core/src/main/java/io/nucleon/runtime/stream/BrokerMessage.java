@@ -1,8 +1,10 @@
 package io.nucleon.runtime.stream;
 
+import io.nucleon.function.Response;
+
 /**
  * One message from a broker that acknowledges messages one at a time (NATS JetStream, RabbitMQ, MQTT),
- * as an {@link AckingDispatcher} handles it: {@link #ack()} once the function has succeeded, {@link
+ * as an {@link AckingDispatcher} handles it: {@link #ack(Response)} once the function has succeeded, {@link
  * #redeliverLater} or a local retry when it failed, {@link #deadLetter} when its attempts are used up.
  * The dispatcher calls these on its own settle thread, one at a time per dispatcher.
  */
@@ -15,6 +17,18 @@ public interface BrokerMessage {
      *     broker then delivers the message again, which at-least-once allows
      */
     void ack() throws Exception;
+
+    /**
+     * Acknowledges a message whose function succeeded, given the function's response, for brokers where
+     * the sender waits for an answer (a NATS request's reply subject). The default ignores the response
+     * and calls {@link #ack()}.
+     *
+     * @param response the function's response
+     * @throws Exception as {@link #ack()}
+     */
+    default void ack(Response response) throws Exception {
+        ack();
+    }
 
     /**
      * Deliveries the broker has counted for this message, this one included, so that attempts survive

@@ -104,6 +104,19 @@ class AckingDispatcherTest {
     }
 
     @Test
+    void shouldHandTheFunctionsResponseToTheAcknowledgement() throws Exception {
+        start(1, 8, fastRetry(3), true);
+        TestMessage message = new TestMessage("reply-1", null);
+        dispatcher.submit(message);
+        await().atMost(WAIT).until(() -> message.acks.get() == 1);
+        assertThat(message.response).isNotNull();
+        assertThat(StandardCharsets.UTF_8
+                        .decode(message.response.body().duplicate())
+                        .toString())
+                .isEqualTo("re: reply-1");
+    }
+
+    @Test
     void shouldRetryAFailedMessageAfterBackoffThenAcknowledgeIt() throws Exception {
         start(2, 8, fastRetry(3), true);
         TestMessage message = new TestMessage("fail2-a", null);
@@ -303,7 +316,7 @@ class AckingDispatcherTest {
                 throw new IllegalStateException("cannot handle " + body);
             }
             handledInOrder.add(body);
-            return Response.noContent();
+            return body.startsWith("reply") ? Response.ok("re: " + body) : Response.noContent();
         }
     }
 
@@ -329,6 +342,7 @@ class AckingDispatcherTest {
         final AtomicInteger deadLetterRefusals = new AtomicInteger();
         volatile int deliveryCount;
         volatile boolean brokerRedelivers;
+        volatile Response response;
 
         TestMessage(String body, String key) {
             this.body = body;
@@ -338,6 +352,12 @@ class AckingDispatcherTest {
         @Override
         public void ack() {
             acks.incrementAndGet();
+        }
+
+        @Override
+        public void ack(Response response) {
+            this.response = response;
+            ack();
         }
 
         @Override

@@ -1,0 +1,27 @@
+package io.nucleon.trigger.nats;
+
+import io.nucleon.runtime.spi.Trigger;
+import io.nucleon.runtime.spi.TriggerContext;
+import io.nucleon.runtime.spi.TriggerFactory;
+
+/**
+ * Creates {@code natsjetstream} triggers: a JetStream durable pull consumer, acknowledged after the
+ * function succeeds (Nuclio's kind name).
+ */
+public final class JetStreamTriggerFactory implements TriggerFactory {
+
+    /** The kind name: {@value}. */
+    public static final String KIND = "natsjetstream";
+
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    @Override
+    public Trigger create(TriggerContext context) {
+        JetStreamTriggerConfig config = JetStreamTriggerConfig.from(
+                context.config().attributes(), context.config().numWorkers());
+        return new JetStreamTrigger(context, config);
+    }
+}
