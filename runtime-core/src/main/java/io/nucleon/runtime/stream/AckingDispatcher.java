@@ -199,10 +199,10 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
             return;
         }
         slot.release();
-        queueSettle(delivery, outcome, error);
+        queueSettle(delivery, outcome, response, error);
     }
 
-    private void queueSettle(Delivery<M> delivery, EventOutcome outcome, Throwable error) {
+    private void queueSettle(Delivery<M> delivery, EventOutcome outcome, Response response, Throwable error) {
         try {
             settler.execute(() -> settle(delivery, outcome, response, error));
         } catch (RejectedExecutionException e) {
@@ -496,7 +496,7 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         public void release(Delivery<M> delivery) {
             if (delivery.settleWhenReleased) {
                 delivery.settleWhenReleased = false;
-                queueSettle(delivery, EventOutcome.TIMEOUT, null);
+                queueSettle(delivery, EventOutcome.TIMEOUT, null, null);
             }
         }
     }
