@@ -116,6 +116,7 @@ class BrokerCrashRecoveryIT {
         }
     }
 
+    /** A short ackWait: what the killed processor held comes back after it, not after the default 30 s. */
     @Test
     void shouldLoseNoJetStreamMessageWhenTheProcessorIsKilled() throws Exception {
         SharedBroker.NATS.require();
@@ -143,6 +144,7 @@ class BrokerCrashRecoveryIT {
                           url: nats://%s
                           stream: %s
                           consumer: appender
+                          ackWait: 5s
                         """.formatted(SharedBroker.NATS.address(), stream), () -> {});
             } finally {
                 management.deleteStream(stream);
