@@ -53,6 +53,30 @@ public final class ConfigNode {
         return new ConfigNode(empty, path, location);
     }
 
+    /**
+     * This mapping with one more entry, whose value keeps its own line for error messages.
+     *
+     * @param key the new field's name, not yet present
+     * @param value its value
+     * @return a new mapping node at this node's path
+     */
+    ConfigNode withEntry(String key, ConfigNode value) {
+        if (!(node instanceof MappingNode mapping)) {
+            throw error("must be a mapping (key: value lines), got " + describe());
+        }
+        List<NodeTuple> tuples = new ArrayList<>(mapping.getValue());
+        tuples.add(new NodeTuple(
+                new ScalarNode(
+                        org.yaml.snakeyaml.nodes.Tag.STR,
+                        key,
+                        value.node.getStartMark(),
+                        value.node.getEndMark(),
+                        org.yaml.snakeyaml.DumperOptions.ScalarStyle.PLAIN),
+                value.node));
+        MappingNode extended = new MappingNode(mapping.getTag(), tuples, mapping.getFlowStyle());
+        return new ConfigNode(extended, path, location);
+    }
+
     /** @return the dotted path of this node, e.g. {@code spec.triggers.http.attributes} */
     public String path() {
         return path;

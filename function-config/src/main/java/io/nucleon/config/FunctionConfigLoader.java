@@ -61,7 +61,8 @@ public final class FunctionConfigLoader {
             "workerAllocatorName",
             "workerAvailabilityTimeoutMilliseconds",
             "attributes",
-            "batch");
+            "batch",
+            "url");
     private static final List<String> BATCH_FIELDS = List.of("mode", "batchSize", "timeout");
 
     private FunctionConfigLoader() {}
@@ -288,6 +289,7 @@ public final class FunctionConfigLoader {
         ConfigNode attributes = node.child("attributes")
                 .orElseGet(() -> ConfigNode.emptyMapping(node.path() + ".attributes", node.location()));
         attributes.entries(); // must be a mapping
+        attributes = withTriggerUrl(node, attributes);
         return new TriggerConfig(
                 name,
                 kind,
@@ -301,6 +303,21 @@ public final class FunctionConfigLoader {
                 attributes,
                 node.child("batch").flatMap(FunctionConfigLoader::batch),
                 node);
+    }
+
+    /**
+     * Nuclio writes a broker trigger's {@code url} beside {@code attributes}; Nucleon's triggers read it
+     * among their attributes, so a trigger-level {@code url} moves there (set in one place only).
+     */
+    private static ConfigNode withTriggerUrl(ConfigNode trigger, ConfigNode attributes) {
+        Optional<ConfigNode> url = trigger.child("url");
+        if (url.isEmpty()) {
+            return attributes;
+        }
+        if (attributes.child("url").isPresent()) {
+            throw url.get().error("is set twice: here and in attributes.url; keep one");
+        }
+        return attributes.withEntry("url", url.get());
     }
 
     private static Optional<BatchConfig> batch(ConfigNode node) {

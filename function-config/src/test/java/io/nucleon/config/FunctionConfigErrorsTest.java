@@ -36,8 +36,9 @@ class FunctionConfigErrorsTest {
     @Test
     void shouldRejectUnknownTriggerFieldListingKnownFields() {
         assertThat(error(WITH_HTTP_TRIGGER + "      port: 8080\n"))
-                .isEqualTo("function.yaml line 10: spec.triggers.http.port: unknown field (known fields: attributes, "
-                        + "batch, kind, name, numWorkers, workerAllocatorName, workerAvailabilityTimeoutMilliseconds)");
+                .isEqualTo(
+                        "function.yaml line 10: spec.triggers.http.port: unknown field (known fields: attributes, "
+                                + "batch, kind, name, numWorkers, url, workerAllocatorName, workerAvailabilityTimeoutMilliseconds)");
     }
 
     @Test

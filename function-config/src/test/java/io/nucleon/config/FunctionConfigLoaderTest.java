@@ -123,6 +123,40 @@ class FunctionConfigLoaderTest {
     }
 
     @Test
+    void shouldMoveNuclioTriggerLevelUrlAmongTheAttributes() {
+        TriggerConfig orders = FunctionConfigLoader.parse(MINIMAL + """
+                  triggers:
+                    orders:
+                      kind: rabbit-mq
+                      url: amqp://guest:guest@127.0.0.1:5672
+                      attributes:
+                        queueName: orders
+                """, "function.yaml")
+                .spec()
+                .triggers()
+                .get("orders");
+
+        assertThat(orders.attributes().string("url")).isEqualTo("amqp://guest:guest@127.0.0.1:5672");
+        assertThat(orders.attributes().string("queueName")).isEqualTo("orders");
+        assertThat(orders.attributes().required("url").location().line()).isEqualTo(10);
+    }
+
+    @Test
+    void shouldRefuseAUrlSetAtTriggerLevelAndInAttributes() {
+        assertThatThrownBy(() -> FunctionConfigLoader.parse(MINIMAL + """
+                  triggers:
+                    orders:
+                      kind: nats
+                      url: nats://a:4222
+                      attributes:
+                        url: nats://b:4222
+                """, "function.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("spec.triggers.orders.url")
+                .hasMessageContaining("is set twice");
+    }
+
+    @Test
     void shouldAcceptEnvAsPlainMapping() {
         FunctionConfig config = FunctionConfigLoader.parse(MINIMAL + """
                   env:
