@@ -12,8 +12,10 @@ import io.nats.client.Nats;
 import io.nats.client.api.StorageType;
 import io.nats.client.api.StreamConfiguration;
 import io.nucleon.testing.brokers.BrokerProcess;
+import io.nucleon.testing.brokers.Kinesalite;
 import io.nucleon.testing.brokers.SharedBroker;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,11 +36,19 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /**
  * The packaged processor with a broker trigger that acknowledges message by message (RabbitMQ, NATS
- * JetStream, MQTT QoS 1), killed with SIGKILL mid-stream and started again: no message is lost, because
- * none is acknowledged before the function has handled it. {@link AppendingFunction} writes one line per
+ * JetStream, MQTT QoS 1) or keeps checkpoints (Kinesis), killed with SIGKILL mid-stream and started again:
+ * no message is lost, because none is acknowledged or checkpointed before the function has handled it. {@link AppendingFunction} writes one line per
  * handled message to a file that outlives the process.
  *
  * <pre>
@@ -184,6 +194,55 @@ class BrokerCrashRecoveryIT {
                 publisher.disconnect();
                 publisher.close();
             }
+        }
+    }
+
+    /**
+     * Kinesis has no acknowledgements: the trigger's checkpoints (a file here, saved every 200 ms) say
+     * where a restart resumes, so what was handled after the last save runs again and nothing is lost.
+     */
+    @Test
+    void shouldLoseNoKinesisRecordWhenTheProcessorIsKilled() throws Exception {
+        System.setProperty("aws.cborEnabled", "false"); // kinesalite speaks JSON only
+        try (Kinesalite kinesalite = Kinesalite.inMemory();
+                KinesisClient client = KinesisClient.builder()
+                        .endpointOverride(URI.create(kinesalite.endpoint()))
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(
+                                StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                        .httpClientBuilder(UrlConnectionHttpClient.builder())
+                        .build()) {
+            String stream = "crash-recovery-" + suffix;
+            client.createStream(request -> request.streamName(stream).shardCount(2));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> client.describeStreamSummary(request -> request.streamName(stream))
+                                    .streamDescriptionSummary()
+                                    .streamStatus()
+                            == StreamStatus.ACTIVE);
+            for (int first = 0; first < MESSAGES; first += 500) {
+                List<PutRecordsRequestEntry> entries = new ArrayList<>();
+                for (int i = first; i < first + 500; i++) {
+                    entries.add(PutRecordsRequestEntry.builder()
+                            .partitionKey("k" + i)
+                            .data(SdkBytes.fromUtf8String("v" + i))
+                            .build());
+                }
+                assertThat(client.putRecords(
+                                        request -> request.streamName(stream).records(entries))
+                                .failedRecordCount())
+                        .isZero();
+            }
+            killAndRecover("""
+                    kind: kinesis
+                    attributes:
+                      streamName: %s
+                      endpoint: %s
+                      accessKeyID: test
+                      secretAccessKey: test
+                      iteratorType: TRIM_HORIZON
+                      pollingPeriod: 50ms
+                      checkpoint: {store: file, path: "%s", interval: 200ms}
+                    """.formatted(stream, kinesalite.endpoint(), runDir.resolve("checkpoints")), () -> {});
         }
     }
 
