@@ -246,7 +246,10 @@ class BrokerCrashRecoveryIT {
         }
     }
 
-    /** What a test does once its processor is up: the MQTT test publishes only after it has subscribed. */
+    /**
+     * What a test does once its processor is up, in the background: the MQTT test publishes only after the
+     * trigger has subscribed.
+     */
     @FunctionalInterface
     private interface Publishing {
         void run() throws Exception;
@@ -255,7 +258,14 @@ class BrokerCrashRecoveryIT {
     private void killAndRecover(String trigger, Publishing publishing) throws Exception {
         Path config = writeConfig(trigger);
         ProcessorProcess first = start(config);
-        publishing.run();
+        // Published while the processor runs, is killed and restarts: the kill lands mid-stream.
+        java.util.concurrent.CompletableFuture<Void> published = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                publishing.run();
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
         await("%d lines in %s".formatted(KILL_AFTER, outputFile))
                 .atMost(HANDLED_TIMEOUT)
                 .pollInterval(Duration.ofMillis(5))
@@ -268,6 +278,7 @@ class BrokerCrashRecoveryIT {
                 .isLessThan(MESSAGES);
 
         ProcessorProcess second = start(config);
+        published.get(60, TimeUnit.SECONDS);
         List<String> all = await("every message in %s".formatted(outputFile))
                 .atMost(HANDLED_TIMEOUT)
                 .pollInterval(Duration.ofMillis(50))
@@ -278,8 +289,8 @@ class BrokerCrashRecoveryIT {
         }
         assertThat(new HashSet<>(all)).isEqualTo(expected);
         System.out.printf(
-                "BrokerCrashRecoveryIT: killed after %d lines; %d lines in all, %d handled twice%n",
-                beforeKill, all.size(), all.size() - MESSAGES);
+                "BrokerCrashRecoveryIT %s: killed after %d lines; %d lines in all, %d handled twice%n",
+                runDir.getFileName(), beforeKill, all.size(), all.size() - MESSAGES);
 
         second.process.destroy(); // SIGTERM
         assertThat(second.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
