@@ -191,9 +191,11 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         EventOutcome outcome = slot.outcome();
         Response response = slot.response();
         Throwable error = slot.error();
-        if (outcome == EventOutcome.TIMEOUT) {
-            // The stuck worker may still be running the message: it runs again only once the worker has
-            // let go of it (DeliveryAdapter.release), so two runs of one message never overlap.
+        if (outcome == EventOutcome.TIMEOUT && delivery.message.orderKey() != null) {
+            // The stuck worker may still be running the message: one of an order group runs again only
+            // once the worker has let go of it (DeliveryAdapter.release), so its group's runs never
+            // overlap. Other messages are retried after the backoff even while a stuck run goes on: a
+            // function that never returns must not hold its message forever.
             delivery.settleWhenReleased = true;
             slot.release();
             return;

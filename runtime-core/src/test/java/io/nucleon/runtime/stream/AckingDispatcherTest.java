@@ -268,7 +268,7 @@ class AckingDispatcherTest {
     }
 
     @Test
-    void shouldRunATimedOutMessageAgainOnlyAfterItsStuckRunHasEnded() throws Exception {
+    void shouldRunATimedOutMessageOfAnOrderGroupAgainOnlyAfterItsStuckRunHasEnded() throws Exception {
         start(2, 8, fastRetry(3), true, Duration.ofMillis(100));
         TimeoutWatchdog watchdog = new TimeoutWatchdog(List.of(pool), new SystemNanoClock());
         AtomicBoolean watching = new AtomicBoolean(true);
@@ -279,7 +279,7 @@ class AckingDispatcherTest {
             }
         });
         try {
-            TestMessage message = new TestMessage("wait-stuck", null);
+            TestMessage message = new TestMessage("wait-stuck", "k");
             dispatcher.submit(message);
             await().atMost(WAIT).until(() -> counter("nucleon_processor_event_timeouts") == 1);
             LockSupport.parkNanos(Duration.ofMillis(300).toNanos());
@@ -289,6 +289,28 @@ class AckingDispatcherTest {
             gate.countDown();
             await().atMost(WAIT).until(() -> message.acks.get() == 1);
             assertThat(runsOf("wait-stuck")).isEqualTo(2);
+        } finally {
+            watching.set(false);
+            watcher.join();
+        }
+    }
+
+    @Test
+    void shouldRetryATimedOutMessageWithoutOrderWhileItsStuckRunGoesOn() throws Exception {
+        start(2, 8, fastRetry(3), true, Duration.ofMillis(100));
+        TimeoutWatchdog watchdog = new TimeoutWatchdog(List.of(pool), new SystemNanoClock());
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
+            while (watching.get()) {
+                watchdog.doWork();
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        });
+        try {
+            TestMessage message = new TestMessage("wait-forever", null);
+            dispatcher.submit(message);
+            await().atMost(WAIT).until(() -> runsOf("wait-forever") >= 2);
+            assertThat(message.acks).as("every run is stuck").hasValue(0);
         } finally {
             watching.set(false);
             watcher.join();
