@@ -1,5 +1,6 @@
 package io.nucleon.trigger.kafka;
 
+import io.nucleon.runtime.stream.DeadLetterSink;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * exist or a broker that is away (the producer waits up to {@code max.block.ms} for metadata) never
  * blocks the poll thread, so other partitions go on.
  */
-final class DeadLetterPublisher implements AutoCloseable {
+final class DeadLetterPublisher implements DeadLetterSink<ConsumerRecord<byte[], byte[]>>, AutoCloseable {
 
     static final String PREFIX = "nucleon.dlq.";
     private static final int MAX_ERROR_LENGTH = 1000;
@@ -70,8 +71,14 @@ final class DeadLetterPublisher implements AutoCloseable {
                 .factory());
     }
 
-    String topic() {
+    @Override
+    public String destination() {
         return topic;
+    }
+
+    @Override
+    public String describeFailure(Throwable failure) {
+        return "cannot write to the dead-letter topic '" + topic + "': " + failure;
     }
 
     /**
@@ -79,7 +86,8 @@ final class DeadLetterPublisher implements AutoCloseable {
      *
      * @return done when the broker has acknowledged every record, or failed with the first error
      */
-    CompletableFuture<Void> send(
+    @Override
+    public CompletableFuture<Void> send(
             List<ConsumerRecord<byte[], byte[]>> records, String errorClass, String error, int attempts) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         sender.execute(() -> sendAll(records, errorClass, error, attempts, done));

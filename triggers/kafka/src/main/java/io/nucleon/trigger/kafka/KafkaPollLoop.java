@@ -5,6 +5,8 @@ import io.nucleon.runtime.dispatch.EventCompletion;
 import io.nucleon.runtime.dispatch.EventDispatcher;
 import io.nucleon.runtime.dispatch.EventOutcome;
 import io.nucleon.runtime.dispatch.EventSlot;
+import io.nucleon.runtime.stream.RecordOutcomes;
+import io.nucleon.runtime.stream.RecordUnit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,14 +68,15 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     private final KafkaTriggerMetrics metrics;
     private final Properties consumerProperties;
     private final DeadLetterPublisher deadLetters;
-    private final RecordOutcomes outcomes;
+    private final RecordOutcomes<ConsumerRecord<byte[], byte[]>> outcomes;
     private final OffsetCommits commits;
     private final BatchConfig batch;
     private final int maxBuffered;
     private final ConcurrentLinkedQueue<EventSlot> completions = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<RecordUnit> releases = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<RecordUnit<ConsumerRecord<byte[], byte[]>>> releases =
+            new ConcurrentLinkedQueue<>();
     private final Map<TopicPartition, PartitionState> partitions = new LinkedHashMap<>();
-    private final Map<TopicPartition, RecordUnit> abandoned = new HashMap<>();
+    private final Map<TopicPartition, RecordUnit<ConsumerRecord<byte[], byte[]>>> abandoned = new HashMap<>();
     private final CompletableFuture<Void> subscribed = new CompletableFuture<>();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
@@ -105,7 +108,8 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         this.metrics = metrics;
         this.consumerProperties = consumerProperties;
         this.deadLetters = deadLetters;
-        this.outcomes = new RecordOutcomes(triggerName, config.retry(), metrics, deadLetters);
+        this.outcomes = new RecordOutcomes<>(
+                triggerName, config.retry(), metrics.records(), deadLetters, "deadLetterTopic", "partition");
         this.commits = new OffsetCommits(triggerName, metrics);
         this.batch = config.batch().orElse(null);
         this.maxBuffered = 2 * Math.max(config.maxPollRecords(), batch == null ? MAX_RUN : batch.batchSize());
@@ -267,10 +271,8 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
         int first = count == 0 ? 0 : nextFirst++ % count;
         for (int i = 0; i < count; i++) {
             PartitionState state = order[(first + i) % count];
-            if (deadLetters != null) {
-                outcomes.sendDeadLettersIfDue(state, now);
-            }
-            RecordUnit unit = state.nextUnit(now, batch, MAX_RUN);
+            outcomes.sendDeadLettersIfDue(state, now);
+            RecordUnit<ConsumerRecord<byte[], byte[]>> unit = state.nextUnit(now, batch, MAX_RUN);
             if (unit == null) {
                 continue;
             }
@@ -280,7 +282,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
             state.dispatched(unit, now);
             unitsInFlight++;
             if (unit.isRetry()) {
-                metrics.retried(unit.size());
+                metrics.records().retried(unit.size());
             }
         }
     }
@@ -328,7 +330,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     }
 
     /** Whichever thread lets go of a timed-out or abandoned unit last. */
-    private void released(RecordUnit unit) {
+    private void released(RecordUnit<ConsumerRecord<byte[], byte[]>> unit) {
         releases.offer(unit);
         wakePollThread();
     }
@@ -360,8 +362,8 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     }
 
     private void finish(EventSlot slot, long now) {
-        RecordUnit unit = (RecordUnit) slot.group();
-        PartitionState state = unit.partition();
+        RecordUnit<ConsumerRecord<byte[], byte[]>> unit = RecordUnit.of(slot.group());
+        PartitionState state = PartitionState.of(unit);
         unitsInFlight--;
         boolean current = partitions.get(state.topicPartition()) == state;
         if (slot.outcome() == EventOutcome.TIMEOUT) {
@@ -379,9 +381,9 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
 
     /** Units whose worker let go after a timeout, or after their partition was given up. */
     private void drainReleases(long now) {
-        RecordUnit unit;
+        RecordUnit<ConsumerRecord<byte[], byte[]>> unit;
         while ((unit = releases.poll()) != null) {
-            PartitionState owner = unit.partition();
+            PartitionState owner = PartitionState.of(unit);
             abandoned.remove(owner.topicPartition(), unit);
             PartitionState current = partitions.get(owner.topicPartition());
             if (current == null || current.inFlight() != unit) {
@@ -493,7 +495,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
                 continue; // already ours (cooperative assignments list only what is new, but be safe)
             }
             PartitionState state = new PartitionState(topicPartition, triggerName, this::released);
-            RecordUnit stillRunning = abandoned.get(topicPartition);
+            RecordUnit<ConsumerRecord<byte[], byte[]>> stillRunning = abandoned.get(topicPartition);
             if (stillRunning != null) {
                 state.blockedBy(stillRunning); // its records must not run twice at once
             }
@@ -511,7 +513,7 @@ final class KafkaPollLoop implements Runnable, EventCompletion, ConsumerRebalanc
     }
 
     private void forget(PartitionState state) {
-        RecordUnit running = state.inFlight();
+        RecordUnit<ConsumerRecord<byte[], byte[]>> running = state.inFlight();
         if (running != null) {
             running.reportRelease(); // whoever owns the partition next waits for it
             abandoned.put(state.topicPartition(), running);

@@ -1,6 +1,6 @@
 package io.nucleon.trigger.kafka;
 
-import io.nucleon.function.Event;
+import io.nucleon.runtime.stream.RecordEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -13,7 +13,7 @@ import org.apache.kafka.common.header.Header;
  * A Kafka record as the function sees it: a view over the record the consumer returned, nothing
  * copied. Runs point one instance at each record in turn; batches hold one per record.
  */
-final class KafkaRecordEvent implements Event {
+final class KafkaRecordEvent implements RecordEvent<ConsumerRecord<byte[], byte[]>> {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
 
@@ -25,7 +25,8 @@ final class KafkaRecordEvent implements Event {
         this.triggerName = triggerName;
     }
 
-    KafkaRecordEvent point(ConsumerRecord<byte[], byte[]> record, long id) {
+    @Override
+    public KafkaRecordEvent point(ConsumerRecord<byte[], byte[]> record, long id) {
         this.record = record;
         this.id = id;
         return this;

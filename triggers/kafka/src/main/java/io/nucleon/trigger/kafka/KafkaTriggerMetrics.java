@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.nucleon.runtime.stream.StreamRecordMetrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +18,7 @@ final class KafkaTriggerMetrics {
 
     private final MeterRegistry registry;
     private final Tags tags;
-    private final Counter handled;
-    private final Counter failed;
-    private final Counter retried;
-    private final Counter deadLettered;
+    private final StreamRecordMetrics records;
     private final Counter commitFailures;
     private final Counter rebalances;
     private final Timer commitLatency;
@@ -30,10 +28,8 @@ final class KafkaTriggerMetrics {
     KafkaTriggerMetrics(MeterRegistry registry, Tags tags) {
         this.registry = registry;
         this.tags = tags;
-        this.handled = counter("nucleon_kafka_records_handled", "Records the function handled successfully");
-        this.failed = counter("nucleon_kafka_records_failed", "Runs of a record that failed or timed out");
-        this.retried = counter("nucleon_kafka_records_retried", "Records run again after a failure");
-        this.deadLettered = counter("nucleon_kafka_records_dead_lettered", "Records sent to the dead-letter topic");
+        this.records =
+                new StreamRecordMetrics(registry, tags, "nucleon_kafka", "Records sent to the dead-letter topic");
         this.commitFailures = counter("nucleon_kafka_commit_failures", "Offset commits the broker refused");
         this.rebalances = counter("nucleon_kafka_partitions_revoked", "Partitions given up in rebalances");
         this.commitLatency = Timer.builder("nucleon_kafka_commit_latency")
@@ -54,20 +50,9 @@ final class KafkaTriggerMetrics {
         return Counter.builder(name).description(description).tags(tags).register(registry);
     }
 
-    void handled(int records) {
-        handled.increment(records);
-    }
-
-    void failed(int records) {
-        failed.increment(records);
-    }
-
-    void retried(int records) {
-        retried.increment(records);
-    }
-
-    void deadLettered(int records) {
-        deadLettered.increment(records);
+    /** @return the records handled, failed, retried and dead-lettered ({@code nucleon_kafka_records_*}) */
+    StreamRecordMetrics records() {
+        return records;
     }
 
     void commitFailed() {

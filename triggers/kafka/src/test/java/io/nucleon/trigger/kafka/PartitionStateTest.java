@@ -3,13 +3,17 @@ package io.nucleon.trigger.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nucleon.config.BatchConfig;
+import io.nucleon.runtime.stream.RecordUnit;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** The bookkeeping that decides what runs next and which offset may be committed. */
+/**
+ * Which offset a partition may commit, and how it is given up. What runs next is {@code OrderedSource}'s,
+ * tested in runtime-core.
+ */
 class PartitionStateTest {
 
     private static final TopicPartition TP = new TopicPartition("orders", 0);
@@ -25,8 +29,8 @@ class PartitionStateTest {
         }
     }
 
-    private RecordUnit run(long nowNanos) {
-        RecordUnit unit = state.nextUnit(nowNanos, null, 3);
+    private RecordUnit<ConsumerRecord<byte[], byte[]>> run(long nowNanos) {
+        RecordUnit<ConsumerRecord<byte[], byte[]>> unit = state.nextUnit(nowNanos, null, 3);
         if (unit != null) {
             state.dispatched(unit, nowNanos);
         }
@@ -34,24 +38,22 @@ class PartitionStateTest {
     }
 
     @Test
-    void shouldRunAtMostOneUnitAtATimeInOffsetOrder() {
+    void shouldCommitWhatRunsFinishedInOffsetOrder() {
         fetch(10, 5, 0);
-
-        RecordUnit first = run(0);
-        assertThat(first.records()).extracting(ConsumerRecord::offset).containsExactly(10L, 11L, 12L);
-        assertThat(run(0)).as("one unit in flight per partition").isNull();
-
+        RecordUnit<ConsumerRecord<byte[], byte[]>> first = run(0);
         state.unitFinished();
         state.settleLeading(first, 3);
-        RecordUnit second = run(0);
-        assertThat(second.records()).extracting(ConsumerRecord::offset).containsExactly(13L, 14L);
         assertThat(state.commitOffset()).isEqualTo(13);
+        run(0);
+        assertThat(state.commitOffset())
+                .as("the next run has finished nothing yet")
+                .isEqualTo(13);
     }
 
     @Test
     void shouldNeverOfferToCommitPastAFailedRecord() {
         fetch(0, 3, 0);
-        RecordUnit unit = run(0);
+        RecordUnit<ConsumerRecord<byte[], byte[]>> unit = run(0);
         state.unitFinished();
         state.settleLeading(unit, 1); // offset 0 done, offset 1 failed
         state.failHead();
@@ -63,7 +65,7 @@ class PartitionStateTest {
                 .as("the retry is not due yet, and offset 2 must wait behind it")
                 .isNull();
 
-        RecordUnit retry = run(1_000);
+        RecordUnit<ConsumerRecord<byte[], byte[]>> retry = run(1_000);
         assertThat(retry.isRetry()).isTrue();
         assertThat(retry.records()).extracting(ConsumerRecord::offset).containsExactly(1L);
         state.unitFinished();
@@ -75,7 +77,7 @@ class PartitionStateTest {
     @Test
     void shouldCommitOnlyWhatTheBrokerDoesNotHaveYet() {
         fetch(0, 2, 0);
-        RecordUnit unit = run(0);
+        RecordUnit<ConsumerRecord<byte[], byte[]>> unit = run(0);
         state.unitFinished();
         state.settleLeading(unit, 2);
 
@@ -92,33 +94,15 @@ class PartitionStateTest {
     }
 
     @Test
-    void shouldWaitForBatchSizeOrTimeout() {
-        long timeout = BATCH.timeout().toNanos();
-        fetch(0, 3, 0);
-        assertThat(state.nextUnit(timeout - 1, BATCH, 3))
-                .as("3 < batchSize, timeout not reached")
-                .isNull();
-        assertThat(state.batchDueNanos(BATCH)).isEqualTo(timeout);
-        assertThat(state.nextUnit(timeout, BATCH, 3).size()).isEqualTo(3);
-
-        fetch(3, 6, timeout);
-        RecordUnit full = state.nextUnit(timeout, BATCH, 3);
-        assertThat(full.isBatch()).isTrue();
-        assertThat(full.size())
-                .as("a full batch goes at once, capped at batchSize")
-                .isEqualTo(4);
-    }
-
-    @Test
-    void shouldRetryOnlyTheRecordsABatchReportedAsFailed() {
+    void shouldCommitBelowTheFirstRecordABatchReportedAsFailed() {
         fetch(0, 4, 0);
-        RecordUnit batch = state.nextUnit(0, BATCH, 3);
+        RecordUnit<ConsumerRecord<byte[], byte[]>> batch = state.nextUnit(0, BATCH, 3);
         state.dispatched(batch, 0);
         state.unitFinished();
         state.settleBatch(batch, List.of(batch.records().get(1), batch.records().get(3)));
 
         assertThat(state.commitOffset()).as("below the first failed record").isEqualTo(1);
-        RecordUnit retry = state.nextUnit(0, BATCH, 3);
+        RecordUnit<ConsumerRecord<byte[], byte[]>> retry = state.nextUnit(0, BATCH, 3);
         assertThat(retry.records()).extracting(ConsumerRecord::offset).containsExactly(1L, 3L);
 
         state.dispatched(retry, 0);
@@ -134,7 +118,7 @@ class PartitionStateTest {
     @Test
     void shouldStartNothingOnceRevokedAndAskTheRunToStop() {
         fetch(0, 5, 0);
-        RecordUnit unit = run(0);
+        RecordUnit<ConsumerRecord<byte[], byte[]>> unit = run(0);
         state.revoke();
 
         assertThat(unit.stopRequested()).isTrue();
@@ -146,7 +130,7 @@ class PartitionStateTest {
     @Test
     void shouldCountTheFinishedRecordsOfARunInFlightForCommits() {
         fetch(10, 5, 0);
-        RecordUnit unit = run(0);
+        RecordUnit<ConsumerRecord<byte[], byte[]>> unit = run(0);
         assertThat(state.commitOffset()).as("nothing finished yet").isEqualTo(-1);
 
         unit.started(0);

@@ -1,5 +1,6 @@
 package io.nucleon.trigger.kinesis;
 
+import io.nucleon.runtime.stream.DeadLetterSink;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * dead-lettered record is never lost. Puts run on the publisher's own thread: a stream that does not exist
  * or an endpoint that is away never blocks the poll thread, so other shards go on.
  */
-final class DeadLetterPublisher implements AutoCloseable {
+final class DeadLetterPublisher implements DeadLetterSink<Record>, AutoCloseable {
 
     private final KinesisClient client;
     private final String streamName;
@@ -34,16 +35,30 @@ final class DeadLetterPublisher implements AutoCloseable {
                 .factory());
     }
 
-    String streamName() {
+    @Override
+    public String destination() {
         return streamName;
     }
 
+    @Override
+    public String describeFailure(Throwable failure) {
+        return "cannot put to the dead-letter stream '" + streamName + "': " + failure;
+    }
+
+    /** Kinesis records carry no headers: every dead-lettered record is logged with why. */
+    @Override
+    public boolean carriesReason() {
+        return false;
+    }
+
     /**
-     * Puts the records to the dead-letter stream, without blocking the caller.
+     * Puts the records to the dead-letter stream, without blocking the caller. The error and attempts go
+     * to the log, not to the stream (see the class comment).
      *
      * @return done when Kinesis has acknowledged every record, or failed with the first error
      */
-    CompletableFuture<Void> send(List<Record> records) {
+    @Override
+    public CompletableFuture<Void> send(List<Record> records, String errorClass, String error, int attempts) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         sender.execute(() -> {
             try {

@@ -5,6 +5,8 @@ import io.nucleon.runtime.dispatch.EventCompletion;
 import io.nucleon.runtime.dispatch.EventDispatcher;
 import io.nucleon.runtime.dispatch.EventOutcome;
 import io.nucleon.runtime.dispatch.EventSlot;
+import io.nucleon.runtime.stream.RecordOutcomes;
+import io.nucleon.runtime.stream.RecordUnit;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -29,7 +32,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * finished slots to {@link #completions}.
  *
  * <pre>
- *   ListShards -> ShardState -> GetShardIterator / GetRecords -> pending -> ShardUnit -> worker
+ *   ListShards -> ShardState -> GetShardIterator / GetRecords -> pending -> RecordUnit -> worker
  *       -> completions -> settle / retry / dead-letter -> checkpoint store
  * </pre>
  *
@@ -59,11 +62,11 @@ final class KinesisPollLoop implements Runnable, EventCompletion {
     private final KinesisTriggerMetrics metrics;
     private final DeadLetterPublisher deadLetters;
     private final AutoCloseable client;
-    private final RecordOutcomes outcomes;
+    private final RecordOutcomes<Record> outcomes;
     private final ShardPlanner planner;
     private final BatchConfig batch;
     private final ConcurrentLinkedQueue<EventSlot> completions = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<ShardUnit> releases = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<RecordUnit<Record>> releases = new ConcurrentLinkedQueue<>();
     private final Map<String, ShardState> shards = new LinkedHashMap<>();
     private volatile boolean accepting = true;
     private volatile boolean running = true;
@@ -101,7 +104,8 @@ final class KinesisPollLoop implements Runnable, EventCompletion {
         this.metrics = metrics;
         this.deadLetters = deadLetters;
         this.client = client;
-        this.outcomes = new RecordOutcomes(triggerName, config.streamName(), config.retry(), metrics, deadLetters);
+        this.outcomes = new RecordOutcomes<>(
+                triggerName, config.retry(), metrics.records(), deadLetters, "deadLetterStream", "shard");
         this.planner = new ShardPlanner(
                 new HashSet<>(config.shards()), config.iteratorType(), config.startingSequenceNumber());
         this.batch = config.batch().orElse(null);
@@ -361,7 +365,7 @@ final class KinesisPollLoop implements Runnable, EventCompletion {
         for (int i = 0; i < count; i++) {
             ShardState shard = order[(first + i) % count];
             sendDeadLetters(shard, now);
-            ShardUnit unit = shard.nextUnit(now, batch, MAX_RUN);
+            RecordUnit<Record> unit = shard.nextUnit(now, batch, MAX_RUN);
             if (unit == null) {
                 continue;
             }
@@ -371,7 +375,7 @@ final class KinesisPollLoop implements Runnable, EventCompletion {
             shard.dispatched(unit, now);
             work++;
             if (unit.isRetry()) {
-                metrics.retried(unit.size());
+                metrics.records().retried(unit.size());
             }
         }
         return work;
@@ -393,7 +397,7 @@ final class KinesisPollLoop implements Runnable, EventCompletion {
     }
 
     /** Whichever thread lets go of a timed-out unit last. */
-    private void released(ShardUnit unit) {
+    private void released(RecordUnit<Record> unit) {
         releases.offer(unit);
         wake();
     }
@@ -413,8 +417,8 @@ final class KinesisPollLoop implements Runnable, EventCompletion {
     }
 
     private void finish(EventSlot slot, long now) {
-        ShardUnit unit = (ShardUnit) slot.group();
-        ShardState shard = unit.shard();
+        RecordUnit<Record> unit = RecordUnit.of(slot.group());
+        ShardState shard = ShardState.of(unit);
         if (slot.outcome() == EventOutcome.TIMEOUT) {
             unit.markTimedOut(); // the shard stays blocked until the stuck worker lets go
             return;
@@ -428,9 +432,9 @@ final class KinesisPollLoop implements Runnable, EventCompletion {
     /** Units whose worker let go after a timeout. */
     private int drainReleases(long now) {
         int work = 0;
-        ShardUnit unit;
+        RecordUnit<Record> unit;
         while ((unit = releases.poll()) != null) {
-            ShardState shard = unit.shard();
+            ShardState shard = ShardState.of(unit);
             if (shard.inFlight() == unit) {
                 shard.unitFinished();
                 if (unit.timedOut()) {

@@ -1,6 +1,6 @@
 package io.nucleon.trigger.kinesis;
 
-import io.nucleon.function.Event;
+import io.nucleon.runtime.stream.RecordEvent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * {@link #offset()} is -1: sequence numbers have up to 128 digits and do not fit a {@code long}; read the
  * {@code kinesis-sequence-number} header instead.
  */
-final class KinesisRecordEvent implements Event {
+final class KinesisRecordEvent implements RecordEvent<Record> {
 
     static final String SHARD_ID = "kinesis-shard-id";
     static final String SEQUENCE_NUMBER = "kinesis-sequence-number";
@@ -31,18 +31,19 @@ final class KinesisRecordEvent implements Event {
 
     private final String triggerName;
     private final String streamName;
+    private final ShardState shard;
     private Record record;
-    private ShardState shard;
     private long id;
 
-    KinesisRecordEvent(String triggerName, String streamName) {
+    KinesisRecordEvent(String triggerName, String streamName, ShardState shard) {
         this.triggerName = triggerName;
         this.streamName = streamName;
+        this.shard = shard;
     }
 
-    KinesisRecordEvent point(Record record, ShardState shard, long id) {
+    @Override
+    public KinesisRecordEvent point(Record record, long id) {
         this.record = record;
-        this.shard = shard;
         this.id = id;
         return this;
     }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.nucleon.runtime.stream.StreamRecordMetrics;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +18,7 @@ final class KinesisTriggerMetrics {
 
     private final MeterRegistry registry;
     private final Tags tags;
-    private final Counter handled;
-    private final Counter failed;
-    private final Counter retried;
-    private final Counter deadLettered;
+    private final StreamRecordMetrics records;
     private final Counter getRecords;
     private final Counter throttled;
     private final Counter expiredIterators;
@@ -34,10 +32,8 @@ final class KinesisTriggerMetrics {
     KinesisTriggerMetrics(MeterRegistry registry, Tags tags) {
         this.registry = registry;
         this.tags = tags;
-        this.handled = counter("nucleon_kinesis_records_handled", "Records the function handled successfully");
-        this.failed = counter("nucleon_kinesis_records_failed", "Runs of a record that failed or timed out");
-        this.retried = counter("nucleon_kinesis_records_retried", "Records run again after a failure");
-        this.deadLettered = counter("nucleon_kinesis_records_dead_lettered", "Records put to the dead-letter stream");
+        this.records =
+                new StreamRecordMetrics(registry, tags, "nucleon_kinesis", "Records put to the dead-letter stream");
         this.getRecords = counter("nucleon_kinesis_get_records_calls", "GetRecords calls that Kinesis answered");
         this.throttled = counter(
                 "nucleon_kinesis_throttled", "Reads Kinesis refused for exceeding the shard's provisioned throughput");
@@ -65,20 +61,9 @@ final class KinesisTriggerMetrics {
         return Counter.builder(name).description(description).tags(tags).register(registry);
     }
 
-    void handled(int records) {
-        handled.increment(records);
-    }
-
-    void failed(int records) {
-        failed.increment(records);
-    }
-
-    void retried(int records) {
-        retried.increment(records);
-    }
-
-    void deadLettered(int records) {
-        deadLettered.increment(records);
+    /** @return the records handled, failed, retried and dead-lettered ({@code nucleon_kinesis_records_*}) */
+    StreamRecordMetrics records() {
+        return records;
     }
 
     void getRecords() {

@@ -1,13 +1,13 @@
 package io.nucleon.trigger.kinesis;
 
 import io.micrometer.core.instrument.Gauge;
-import io.nucleon.config.BatchConfig;
+import io.nucleon.runtime.stream.OrderedSource;
+import io.nucleon.runtime.stream.RecordEvent;
+import io.nucleon.runtime.stream.RecordUnit;
 import io.nucleon.trigger.kinesis.spi.ShardCheckpoint;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.slf4j.spi.LoggingEventBuilder;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -19,20 +19,21 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  *       -every record done and the end checkpointed-> ENDED
  * </pre>
  *
- * <p>A shard has at most one unit of work in flight, so its records run in sequence order. Records move
- * from {@link #pending} (fetched) through a unit to done; a record whose run failed moves to {@link
- * #failed} and blocks the shard until a retry succeeds or it is dead-lettered. The checkpoint is the last
- * sequence number below which everything is done:
+ * <p>The records, the unit in flight and the failures are an {@link OrderedSource}'s; a shard adds its
+ * reading, its phase and its checkpoints. The checkpoint is the last sequence number below which
+ * everything is done:
  *
  * <pre>
- *   checkpoint = failed.isEmpty() ? the later of settledSeq and the run in flight's last finished record
- *                                 : failureFloorSeq (done before the first failure began)
+ *   checkpoint = failed.isEmpty() ? the run in flight's last finished record, else lastSettled
+ *                                 : doneBeforeFailure (done before the first failure began)
  * </pre>
+ *
+ * where a record this shard has not settled yet stands for the loaded checkpoint's sequence number.
  *
  * The shard fetches again only when every record it holds is in a unit, so it holds at most the unit in
  * flight and one GetRecords result.
  */
-final class ShardState {
+final class ShardState extends OrderedSource<Record> {
 
     enum Phase {
         WAITING_FOR_PARENTS,
@@ -47,9 +48,6 @@ final class ShardState {
     private final String adjacentParentShardId;
     private final String triggerName;
     private final String streamName;
-    private final Consumer<ShardUnit> releases;
-    private final ArrayDeque<Record> pending = new ArrayDeque<>();
-    private final List<Record> failed = new ArrayList<>();
 
     private Phase phase;
     private final boolean read;
@@ -58,20 +56,10 @@ final class ShardState {
     private String lastFetchedSeq;
     private long nextFetchNanos;
     private long throttleBackoffNanos;
-    /** When the oldest record not yet in a unit arrived (or a later time: never early). */
-    private long waitingSinceNanos;
 
-    private ShardUnit inFlight;
-    private int failures;
-    private long retryAtNanos;
-    private String lastError = "";
-    private String lastErrorClass = "";
-    private boolean deadLetterDue;
-    private CompletableFuture<Void> deadLettering;
-    private boolean warnedRetryForever;
+    /** The loaded checkpoint's sequence number: where "done" stands until a record of this run settles. */
+    private final String loadedSeq;
 
-    private String settledSeq;
-    private String failureFloorSeq;
     private ShardCheckpoint startedAt;
     private ShardCheckpoint saved;
     private volatile long millisBehindLatest;
@@ -92,7 +80,8 @@ final class ShardState {
             ShardCheckpoint saved,
             String triggerName,
             String streamName,
-            Consumer<ShardUnit> releases) {
+            Consumer<RecordUnit<Record>> releases) {
+        super(releases);
         this.shardId = shardId;
         this.index = indexOf(shardId);
         this.parentShardId = parentShardId;
@@ -102,11 +91,9 @@ final class ShardState {
         this.saved = saved;
         this.triggerName = triggerName;
         this.streamName = streamName;
-        this.releases = releases;
-        if (saved != null && !saved.ended()) {
-            settledSeq = saved.sequenceNumber();
-            startedAt = saved.sequenceNumber() == null ? saved : null;
-        }
+        boolean resumes = saved != null && !saved.ended();
+        this.loadedSeq = resumes ? saved.sequenceNumber() : null;
+        this.startedAt = resumes && saved.sequenceNumber() == null ? saved : null;
         this.phase = !read || (saved != null && saved.ended()) ? Phase.ENDED : Phase.WAITING_FOR_PARENTS;
     }
 
@@ -125,8 +112,32 @@ final class ShardState {
         }
     }
 
+    /** @return the shard whose records a unit of this trigger holds */
+    static ShardState of(RecordUnit<Record> unit) {
+        return (ShardState) unit.source();
+    }
+
     String shardId() {
         return shardId;
+    }
+
+    @Override
+    protected RecordEvent<Record> newEvent() {
+        return new KinesisRecordEvent(triggerName, streamName, this);
+    }
+
+    @Override
+    public LoggingEventBuilder describe(LoggingEventBuilder line, Record record) {
+        return line.addKeyValue("stream", streamName)
+                .addKeyValue("shard", shardId)
+                .addKeyValue("sequenceNumber", record.sequenceNumber())
+                .addKeyValue("partitionKey", record.partitionKey());
+    }
+
+    /** A closed shard sends what is left at once: no more records will fill the batch. */
+    @Override
+    protected boolean sendsPartialBatches() {
+        return phase != Phase.READING;
     }
 
     int index() {
@@ -174,10 +185,6 @@ final class ShardState {
         return phase == Phase.READING && !holdsWaitingRecords() ? nextFetchNanos : Long.MAX_VALUE;
     }
 
-    private boolean holdsWaitingRecords() {
-        return !failed.isEmpty() || pending.size() > inFlightFreshCount();
-    }
-
     String iterator() {
         return iterator;
     }
@@ -198,7 +205,7 @@ final class ShardState {
         this.iterator = iterator;
         if (lastFetchedSeq == null
                 && start.type() == ShardIteratorType.LATEST
-                && settledSeq == null
+                && settledSeq() == null
                 && startedAt == null) {
             startedAt = ShardCheckpoint.startedAt(nowMillis);
         }
@@ -229,10 +236,7 @@ final class ShardState {
      */
     void fetched(List<Record> records, String nextIterator, long millisBehind, long nowNanos, long pollingPeriodNanos) {
         for (Record record : records) {
-            if (pending.size() == inFlightFreshCount()) {
-                waitingSinceNanos = nowNanos; // the first record that no unit holds
-            }
-            pending.addLast(record);
+            fetched(record, nowNanos);
             lastFetchedSeq = record.sequenceNumber();
         }
         iterator = nextIterator;
@@ -265,18 +269,9 @@ final class ShardState {
         return millisBehindLatest;
     }
 
-    int bufferedCount() {
-        return pending.size() + failed.size();
-    }
-
     /** @return whether the shard is closed and everything it held is done: it may be checkpointed as ended */
     boolean readyToEnd() {
-        return phase == Phase.CLOSED
-                && pending.isEmpty()
-                && failed.isEmpty()
-                && inFlight == null
-                && deadLettering == null
-                && !deadLetterDue;
+        return phase == Phase.CLOSED && holdsNothing();
     }
 
     /** @return the checkpoint that marks this shard finished, once {@link #readyToEnd()} */
@@ -292,192 +287,6 @@ final class ShardState {
 
     // ---- what to run next -----------------------------------------------------------------------------
 
-    /** @return how many pending records the unit in flight holds (a retry holds failed ones, not pending) */
-    private int inFlightFreshCount() {
-        return inFlight == null || inFlight.isRetry() ? 0 : inFlight.size();
-    }
-
-    /**
-     * The next unit to run, if the shard is free and something is due.
-     *
-     * @param nowNanos the loop's clock
-     * @param batch the batch settings, or {@code null} for runs
-     * @param maxRun the most records of one run
-     * @return the unit, not yet dispatched; or {@code null}
-     */
-    ShardUnit nextUnit(long nowNanos, BatchConfig batch, int maxRun) {
-        if (inFlight != null || deadLettering != null || deadLetterDue) {
-            return null;
-        }
-        if (!failed.isEmpty()) {
-            return nowNanos - retryAtNanos >= 0 ? unit(List.copyOf(failed), batch != null, true) : null;
-        }
-        if (pending.isEmpty()) {
-            return null;
-        }
-        int take;
-        if (batch == null) {
-            take = Math.min(pending.size(), maxRun);
-        } else if (pending.size() >= batch.batchSize()
-                || phase != Phase.READING // a closed shard sends what is left at once
-                || nowNanos - waitingSinceNanos >= batch.timeout().toNanos()) {
-            take = Math.min(pending.size(), batch.batchSize());
-        } else {
-            return null;
-        }
-        List<Record> records = new ArrayList<>(take);
-        for (Record record : pending) {
-            if (records.size() == take) {
-                break;
-            }
-            records.add(record);
-        }
-        return unit(records, batch != null, false);
-    }
-
-    private ShardUnit unit(List<Record> records, boolean batch, boolean retry) {
-        return new ShardUnit(this, records, batch, retry, triggerName, streamName, releases);
-    }
-
-    /** @return when a batch that is waiting to fill is due, or {@link Long#MAX_VALUE} */
-    long batchDueNanos(BatchConfig batch) {
-        return batch == null || pending.isEmpty() || inFlight != null || !failed.isEmpty()
-                ? Long.MAX_VALUE
-                : waitingSinceNanos + batch.timeout().toNanos();
-    }
-
-    /** @return when a scheduled retry is due, or {@link Long#MAX_VALUE} */
-    long retryDueNanos() {
-        return failed.isEmpty() || inFlight != null ? Long.MAX_VALUE : retryAtNanos;
-    }
-
-    /** @param nowNanos the loop's clock: records left waiting behind the unit are timed from now */
-    void dispatched(ShardUnit unit, long nowNanos) {
-        inFlight = unit;
-        if (!unit.isRetry() && pending.size() > unit.size()) {
-            waitingSinceNanos = nowNanos; // they arrived earlier; timing them from now is late, never early
-        }
-    }
-
-    ShardUnit inFlight() {
-        return inFlight;
-    }
-
-    // ---- outcomes -------------------------------------------------------------------------------------
-
-    /** The first {@code count} records of a fresh run succeeded: they leave the pending list. */
-    void settleLeading(ShardUnit unit, int count) {
-        for (int i = 0; i < count; i++) {
-            pending.pollFirst();
-        }
-        if (count > 0) {
-            settledSeq = unit.records().get(count - 1).sequenceNumber();
-        }
-    }
-
-    /** The record at the head of the pending list failed its first run: it waits in the failed list. */
-    void failHead() {
-        Record record = pending.pollFirst();
-        failureFloorSeq = settledSeq;
-        settledSeq = record.sequenceNumber();
-        failed.clear();
-        failed.add(record);
-        failures = 1;
-    }
-
-    /**
-     * A fresh batch finished: all its records leave the pending list; those that failed wait in the failed
-     * list, the others are done (but the checkpoint stays before the first failure until it is resolved).
-     */
-    void settleBatch(ShardUnit unit, List<Record> failedRecords) {
-        List<Record> records = unit.records();
-        for (int i = 0; i < records.size(); i++) {
-            pending.pollFirst();
-        }
-        if (!failedRecords.isEmpty()) {
-            int first = records.indexOf(failedRecords.get(0));
-            failureFloorSeq = first > 0 ? records.get(first - 1).sequenceNumber() : settledSeq;
-        }
-        settledSeq = records.get(records.size() - 1).sequenceNumber();
-        failed.clear();
-        failed.addAll(failedRecords);
-        failures = failedRecords.isEmpty() ? 0 : 1;
-    }
-
-    /** A retry finished with some records failing again; the others are done. */
-    void failedAgain(List<Record> stillFailing) {
-        List<Record> copy = List.copyOf(stillFailing);
-        failed.clear();
-        failed.addAll(copy);
-        failures++;
-    }
-
-    /** Every failed record succeeded (or was dead-lettered). */
-    void failuresResolved() {
-        failed.clear();
-        failures = 0;
-        failureFloorSeq = null;
-        deadLetterDue = false;
-        deadLettering = null;
-        warnedRetryForever = false;
-    }
-
-    void unitFinished() {
-        inFlight = null;
-    }
-
-    void lastError(String errorClass, String message) {
-        this.lastErrorClass = errorClass;
-        this.lastError = message;
-    }
-
-    String lastError() {
-        return lastError;
-    }
-
-    String lastErrorClass() {
-        return lastErrorClass;
-    }
-
-    int failures() {
-        return failures;
-    }
-
-    List<Record> failed() {
-        return failed;
-    }
-
-    void retryAt(long nanos) {
-        retryAtNanos = nanos;
-    }
-
-    void deadLetterDue(boolean due) {
-        deadLetterDue = due;
-    }
-
-    boolean deadLetterDue(long nowNanos) {
-        return deadLetterDue && deadLettering == null && inFlight == null && nowNanos - retryAtNanos >= 0;
-    }
-
-    void deadLettering(CompletableFuture<Void> sends) {
-        deadLettering = sends;
-    }
-
-    CompletableFuture<Void> deadLettering() {
-        return deadLettering;
-    }
-
-    /** @return whether the retry-forever warning still has to be logged (once per stuck record) */
-    boolean warnRetryForeverOnce() {
-        boolean first = !warnedRetryForever;
-        warnedRetryForever = true;
-        return first;
-    }
-
-    boolean busy() {
-        return inFlight != null || (deadLettering != null && !deadLettering.isDone());
-    }
-
     // ---- checkpoints ----------------------------------------------------------------------------------
 
     /**
@@ -485,17 +294,20 @@ final class ShardState {
      *     run in flight counts with the records it has finished so far.
      */
     String doneSeq() {
-        if (!failed.isEmpty()) {
-            return failureFloorSeq;
+        if (!failed().isEmpty()) {
+            return seqOf(doneBeforeFailure());
         }
-        ShardUnit running = inFlight;
-        if (running != null && !running.isRetry() && !running.isBatch()) {
-            int handled = running.handledCount();
-            if (handled > 0) {
-                return running.records().get(handled - 1).sequenceNumber();
-            }
-        }
-        return settledSeq;
+        Record running = lastHandledInFlight();
+        return running != null ? running.sequenceNumber() : settledSeq();
+    }
+
+    /** @return the sequence number of the last record that left the pending list, or the loaded one */
+    private String settledSeq() {
+        return seqOf(lastSettled());
+    }
+
+    private String seqOf(Record record) {
+        return record != null ? record.sequenceNumber() : loadedSeq;
     }
 
     /** @return what a restart should know about this shard now, or {@code null} when nothing */

@@ -3,6 +3,7 @@ package io.nucleon.trigger.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nucleon.config.BatchConfig;
+import io.nucleon.runtime.stream.RecordUnit;
 import io.nucleon.trigger.kinesis.spi.ShardCheckpoint;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +33,7 @@ class ShardStateTest {
 
         shard.fetched(records(1, 3), "next", 5_000, now, POLLING);
         assertThat(shard.wantsRecords(now)).as("three records wait").isFalse();
-        ShardUnit unit = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
+        RecordUnit<Record> unit = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
         shard.dispatched(unit, now);
         assertThat(shard.wantsRecords(now))
                 .as("behind the tip: the next GetRecords overlaps the run")
@@ -55,7 +56,7 @@ class ShardStateTest {
     void shouldCheckpointTheFinishedRecordsOfARunInFlight() {
         ShardState shard = reading();
         shard.fetched(records(1, 3), "next", 0, now, POLLING);
-        ShardUnit unit = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
+        RecordUnit<Record> unit = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
         shard.dispatched(unit, now);
         assertThat(shard.checkpointToSave()).isNull();
 
@@ -75,7 +76,7 @@ class ShardStateTest {
     void shouldHoldTheCheckpointBeforeAFailedRecordUntilARetrySucceeds() {
         ShardState shard = reading();
         shard.fetched(records(1, 4), "next", 0, now, POLLING);
-        ShardUnit run = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
+        RecordUnit<Record> run = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
         shard.dispatched(run, now);
         shard.settleLeading(run, 1); // record 1 done, record 2 failed
         shard.failHead();
@@ -86,7 +87,7 @@ class ShardStateTest {
         assertThat(shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN))
                 .as("backoff")
                 .isNull();
-        ShardUnit retry = shard.nextUnit(now + 100, null, KinesisPollLoop.MAX_RUN);
+        RecordUnit<Record> retry = shard.nextUnit(now + 100, null, KinesisPollLoop.MAX_RUN);
         assertThat(retry.isRetry()).isTrue();
         assertThat(sequenceNumbers(retry.records())).containsExactly("2");
         assertThat(shard.wantsRecords(now + POLLING))
@@ -109,7 +110,7 @@ class ShardStateTest {
         assertThat(shard.nextUnit(now, BATCH, KinesisPollLoop.MAX_RUN))
                 .as("four records wait for more or for the timeout")
                 .isNull();
-        ShardUnit batch = shard.nextUnit(now + BATCH.timeout().toNanos(), BATCH, KinesisPollLoop.MAX_RUN);
+        RecordUnit<Record> batch = shard.nextUnit(now + BATCH.timeout().toNanos(), BATCH, KinesisPollLoop.MAX_RUN);
         shard.dispatched(batch, now);
         shard.settleBatch(batch, List.of(batch.records().get(2)));
         shard.unitFinished();
@@ -129,7 +130,7 @@ class ShardStateTest {
                 .isFalse();
         assertThat(shard.readyToEnd()).isFalse();
 
-        ShardUnit unit = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
+        RecordUnit<Record> unit = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
         shard.dispatched(unit, now);
         shard.settleLeading(unit, 2);
         shard.unitFinished();
@@ -161,7 +162,7 @@ class ShardStateTest {
         assertThat(shard.iteratorPosition())
                 .as("a new iterator starts after the last record fetched")
                 .isEqualTo(StartPosition.afterCheckpoint("1"));
-        ShardUnit unit = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
+        RecordUnit<Record> unit = shard.nextUnit(now, null, KinesisPollLoop.MAX_RUN);
         shard.dispatched(unit, now);
         shard.settleLeading(unit, 1);
         shard.unitFinished();
@@ -191,7 +192,7 @@ class ShardStateTest {
                 .data(SdkBytes.fromString("hello", StandardCharsets.UTF_8))
                 .approximateArrivalTimestamp(Instant.ofEpochMilli(1_700_000_000_000L))
                 .build();
-        KinesisRecordEvent event = new KinesisRecordEvent("events", "orders").point(record, shard, 7);
+        KinesisRecordEvent event = new KinesisRecordEvent("events", "orders", shard).point(record, 7);
 
         assertThat(event.body().isReadOnly()).isTrue();
         assertThat(event.bodyString()).isEqualTo("hello");

@@ -1,4 +1,4 @@
-package io.nucleon.trigger.kafka;
+package io.nucleon.runtime.stream;
 
 import io.nucleon.function.Event;
 import io.nucleon.runtime.dispatch.EventGroup;
@@ -6,22 +6,23 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.function.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
- * Consecutive records of one partition handed to one worker: a run (each record to {@code
- * Function.handle}, in order) or a micro-batch (all to {@code BatchFunction.handleBatch}). The records
- * stay in the partition's own lists; the unit holds its own copy of the references so the poll thread can
- * change those lists while a worker reads the unit.
+ * Consecutive records of one {@link OrderedSource} handed to one worker: a run (each record to {@code
+ * Function.handle}, in order) or a micro-batch (all to {@code BatchFunction.handleBatch}). The records stay
+ * in the source's own lists; the unit holds its own copy of the references so the poll thread can change
+ * those lists while a worker reads the unit.
+ *
+ * @param <R> the record type of the stream
  */
-final class RecordUnit implements EventGroup {
+public final class RecordUnit<R> implements EventGroup {
 
-    private final PartitionState partition;
-    private final List<ConsumerRecord<byte[], byte[]>> records;
+    private final OrderedSource<R> source;
+    private final List<R> records;
     private final boolean batch;
     private final boolean retry;
-    private final KafkaRecordEvent[] events;
-    private final Consumer<RecordUnit> releases;
+    private final RecordEvent<R>[] events;
+    private final Consumer<RecordUnit<R>> releases;
     private long firstId;
     private volatile boolean stopRequested;
     private volatile int started;
@@ -31,62 +32,70 @@ final class RecordUnit implements EventGroup {
 
     /**
      * @param releases where {@link #release()} reports the unit once {@link #reportRelease()} was asked
-     *     for: the poll thread waits for a timed-out or abandoned unit's worker before its partition's
-     *     records run again
+     *     for: the poll thread waits for a timed-out or abandoned unit's worker before the source's records
+     *     run again
      */
+    @SuppressWarnings("unchecked") // an array of a generic interface: only RecordEvent<R> goes in
     RecordUnit(
-            PartitionState partition,
-            List<ConsumerRecord<byte[], byte[]>> records,
-            boolean batch,
-            boolean retry,
-            String triggerName,
-            Consumer<RecordUnit> releases) {
-        this.partition = partition;
-        this.releases = releases;
+            OrderedSource<R> source, List<R> records, boolean batch, boolean retry, Consumer<RecordUnit<R>> releases) {
+        this.source = source;
         this.records = records;
         this.batch = batch;
         this.retry = retry;
-        this.events = new KafkaRecordEvent[batch ? records.size() : 1];
+        this.releases = releases;
+        this.events = (RecordEvent<R>[]) new RecordEvent<?>[batch ? records.size() : 1];
         for (int i = 0; i < events.length; i++) {
-            events[i] = new KafkaRecordEvent(triggerName);
+            events[i] = source.newEvent();
         }
     }
 
-    PartitionState partition() {
-        return partition;
+    /**
+     * @param group a group a stream trigger dispatched: one of its own units, of its own record type
+     * @return the group as that unit
+     */
+    @SuppressWarnings("unchecked") // the trigger dispatches only units of its own record type
+    public static <R> RecordUnit<R> of(EventGroup group) {
+        return (RecordUnit<R>) group;
     }
 
-    List<ConsumerRecord<byte[], byte[]>> records() {
+    /** @return the source whose records these are */
+    public OrderedSource<R> source() {
+        return source;
+    }
+
+    /** @return the records, in stream order */
+    public List<R> records() {
         return records;
     }
 
     /** @return whether this unit re-runs records that failed before */
-    boolean isRetry() {
+    public boolean isRetry() {
         return retry;
     }
 
     /** Poll thread: the unit was answered as timed out; its worker may still be running it. */
-    void markTimedOut() {
+    public void markTimedOut() {
         timedOut = true;
         reportRelease = true;
     }
 
-    boolean timedOut() {
+    /** @return whether the unit was answered as timed out */
+    public boolean timedOut() {
         return timedOut;
     }
 
     /** Poll thread: tell me when the worker has let go (the unit is abandoned or timed out). */
-    void reportRelease() {
+    public void reportRelease() {
         reportRelease = true;
     }
 
     /** @return how many records of the run were started; exact once released */
-    int startedCount() {
+    public int startedCount() {
         return started;
     }
 
     /** @return how many leading records of the run succeeded; exact once released */
-    int handledCount() {
+    public int handledCount() {
         return handled;
     }
 
@@ -107,8 +116,8 @@ final class RecordUnit implements EventGroup {
         }
     }
 
-    /** Asks a run to stop before its next record: the partition is being given up. */
-    void requestStop() {
+    /** Asks a run to stop before its next record: the source is being given up. */
+    public void requestStop() {
         stopRequested = true;
     }
 

@@ -1,4 +1,4 @@
-package io.nucleon.trigger.kafka;
+package io.nucleon.runtime.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,28 +6,26 @@ import io.nucleon.config.BatchConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 /**
- * When the batch timeout of a partition starts counting, driven on the test thread with an explicit clock.
+ * When the batch timeout of a source starts counting, driven on the test thread with an explicit clock.
  * BatchConfig: "timeout: how long a batch waits to fill after its first event".
  */
-class PartitionStateBatchTimeoutTest {
+class OrderedSourceBatchTimeoutTest {
 
     private static final BatchConfig BATCH = new BatchConfig(100, Duration.ofMillis(300));
 
-    private final PartitionState state = new PartitionState(new TopicPartition("orders", 0));
+    private final TestSource source = new TestSource();
 
     @Test
     void shouldSendAPartialBatchWhenTheTimeoutPassesAfterItsFirstRecord() {
         fetch(0, 7, 0);
         fetch(7, 2, 200);
 
-        assertThat(state.nextUnit(ms(299), BATCH, 128)).isNull();
-        assertThat(state.batchDueNanos(BATCH)).isEqualTo(ms(300));
-        assertThat(state.nextUnit(ms(300), BATCH, 128).size()).isEqualTo(9);
+        assertThat(source.nextUnit(ms(299), BATCH, 128)).isNull();
+        assertThat(source.batchDueNanos(BATCH)).isEqualTo(ms(300));
+        assertThat(source.nextUnit(ms(300), BATCH, 128).size()).isEqualTo(9);
     }
 
     /**
@@ -38,21 +36,21 @@ class PartitionStateBatchTimeoutTest {
     @Test
     void shouldTimeTheNextBatchFromItsOwnFirstRecord() {
         fetch(0, 1, 0);
-        RecordUnit first = state.nextUnit(ms(300), BATCH, 128);
-        state.dispatched(first, ms(300));
+        RecordUnit<TestSource.Rec> first = source.nextUnit(ms(300), BATCH, 128);
+        source.dispatched(first, ms(300));
         fetch(1, 1, 310); // arrives while the first batch runs
-        state.unitFinished();
-        state.settleBatch(first, List.of());
+        source.unitFinished();
+        source.settleBatch(first, List.of());
 
-        assertThat(state.nextUnit(ms(320), BATCH, 128))
+        assertThat(source.nextUnit(ms(320), BATCH, 128))
                 .as("offset 1 arrived at 310 ms: its batch waits to fill until 610 ms")
                 .isNull();
-        assertThat(state.batchDueNanos(BATCH)).isEqualTo(ms(610));
+        assertThat(source.batchDueNanos(BATCH)).isEqualTo(ms(610));
     }
 
     private void fetch(long firstOffset, int count, long atMillis) {
         for (long offset = firstOffset; offset < firstOffset + count; offset++) {
-            state.fetched(new ConsumerRecord<>("orders", 0, offset, new byte[0], new byte[0]), ms(atMillis));
+            source.fetched(new TestSource.Rec(offset), ms(atMillis));
         }
     }
 
