@@ -169,7 +169,7 @@ class ProcessorLauncherIT {
         assertRejected(
                 config,
                 " line 7: spec.triggers.web.kind: unknown trigger kind 'htp' (available: cron, http, kafka, kafka-cluster, kinesis, mqtt, nats, natsjetstream, "
-                                + "rabbit-mq, rabbitmq)");
+                        + "rabbit-mq, rabbitmq)");
     }
 
     @Test
