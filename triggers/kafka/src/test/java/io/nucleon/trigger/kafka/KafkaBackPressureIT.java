@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
 import io.nucleon.testing.kafka.KafkaBroker;
 import io.nucleon.testing.kafka.KafkaBrokerExtension;
 import java.time.Duration;
@@ -31,7 +33,7 @@ class KafkaBackPressureIT {
         KafkaFixture kafka = new KafkaFixture(broker, "back-pressure", 1);
         kafka.produce(0, KafkaFixture.values("r", RECORDS));
         Recorder recorder = Recorder.of(kafka.function);
-        recorder.delayMillis = 2; // ~470 records/s on one worker: the consumer fetches far faster
+        recorder.delayMillis(2); // ~470 records/s on one worker: the consumer fetches far faster
         List<Double> buffered = new CopyOnWriteArrayList<>();
         List<Double> paused = new CopyOnWriteArrayList<>();
         String attributes = "        maxPollRecords: " + MAX_POLL_RECORDS;
@@ -79,7 +81,7 @@ class KafkaBackPressureIT {
             kafka.produce(partition, KafkaFixture.values("p" + partition + "-", 600));
         }
         Recorder recorder = Recorder.of(kafka.function);
-        recorder.delayMillis = 1;
+        recorder.delayMillis(1);
         List<Double> buffered = new CopyOnWriteArrayList<>();
         String attributes = "        maxPollRecords: " + MAX_POLL_RECORDS + "\n        maxBufferedRecords: " + maxTotal;
         try (Processor processor = kafka.start(RUNS, 2, "", attributes)) {

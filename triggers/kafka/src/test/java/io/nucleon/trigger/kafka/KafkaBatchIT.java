@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingBatchFunction;
 import io.nucleon.testing.kafka.KafkaBroker;
 import io.nucleon.testing.kafka.KafkaBrokerExtension;
 import java.time.Duration;
@@ -37,10 +39,10 @@ class KafkaBatchIT {
             await().atMost(WAIT).until(() -> recorder.succeededValues().size() >= 95);
             await().atMost(WAIT).until(() -> kafka.committed(0) == 95);
         }
-        assertThat(recorder.batchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 10));
-        assertThat(recorder.batchSizes.stream().mapToInt(Integer::intValue).sum())
+        assertThat(recorder.batchSizes()).allSatisfy(size -> assertThat(size).isBetween(1, 10));
+        assertThat(recorder.batchSizes().stream().mapToInt(Integer::intValue).sum())
                 .isEqualTo(95);
-        assertThat(recorder.batchSizes.stream().filter(size -> size == 10).count())
+        assertThat(recorder.batchSizes().stream().filter(size -> size == 10).count())
                 .as("95 records fetched at once fill nine batches; only the last 5 wait for the timeout")
                 .isGreaterThanOrEqualTo(9);
         assertThat(recorder.succeededOffsets(0))
@@ -63,14 +65,16 @@ class KafkaBatchIT {
 
             long sentNanos = System.nanoTime(); // the trigger cannot fetch a record before it is sent
             kafka.produce(0, KafkaFixture.values("t", 7));
-            await().atMost(Duration.ofSeconds(5)).until(() -> !recorder.batches.isEmpty());
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> !recorder.batches().isEmpty());
             await().atMost(WAIT).until(() -> kafka.committed(0) == 7);
 
-            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(recorder.batchNanos.get(0) - sentNanos);
+            long waitedMillis =
+                    TimeUnit.NANOSECONDS.toMillis(recorder.batchNanos().get(0) - sentNanos);
             assertThat(waitedMillis)
                     .as("7 of 100 records: the batch waits the 300 ms timeout for more")
                     .isGreaterThanOrEqualTo(300);
-            assertThat(recorder.batches).containsExactly(KafkaFixture.values("t", 7));
+            assertThat(recorder.batches()).containsExactly(KafkaFixture.values("t", 7));
         }
     }
 
@@ -97,7 +101,7 @@ class KafkaBatchIT {
                 .as("every record but the poison one handled once: a retry re-runs only the failed ones")
                 .containsExactlyInAnyOrderElementsOf(succeeded)
                 .doesNotHaveDuplicates();
-        List<String> firstRetry = recorder.batches.stream()
+        List<String> firstRetry = recorder.batches().stream()
                 .filter(batchValues -> batchValues.contains("flaky-x2"))
                 .skip(1)
                 .findFirst()

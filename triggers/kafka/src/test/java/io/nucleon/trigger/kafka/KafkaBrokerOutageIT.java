@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.runtime.ProcessorState;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
 import io.nucleon.testing.kafka.KafkaBroker;
 import io.nucleon.testing.kafka.KafkaBrokerExtension;
 import java.time.Duration;

@@ -3,6 +3,8 @@ package io.nucleon.trigger.kafka;
 import io.nucleon.config.FunctionConfigLoader;
 import io.nucleon.runtime.Processor;
 import io.nucleon.runtime.ProcessorSettings;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.Run;
 import io.nucleon.testing.kafka.KafkaBroker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -77,7 +79,7 @@ final class KafkaFixture {
     /**
      * A processor of this test's function (so it shares the test's {@link Recorder}) with one trigger, in
      * this test's consumer group. Two processors with different trigger names are two members of the group
-     * whose work {@link Recorder.Seen#trigger()} tells apart.
+     * whose work {@link Run#trigger()} tells apart.
      *
      * @param triggerName the trigger's key in spec.triggers
      * @param kind {@code kafka-cluster} or its alias {@code kafka}

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
 import io.nucleon.testing.kafka.KafkaBroker;
 import io.nucleon.testing.kafka.KafkaBrokerExtension;
 import java.time.Duration;
@@ -57,7 +59,7 @@ class KafkaRebalanceIT {
     void shouldHandOverPartitionsWithoutLosingRecordsWhenAProcessorJoinsAndLeaves() throws Exception {
         KafkaFixture kafka = new KafkaFixture(broker, "rebalance", PARTITIONS);
         Recorder recorder = Recorder.of(kafka.function);
-        recorder.delayMillis = 1; // the function keeps ~1 s behind the producer: work is in flight at hand-over
+        recorder.delayMillis(1); // the function keeps ~1 s behind the producer: work is in flight at hand-over
         Set<String> produced = ConcurrentHashMap.newKeySet();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> producerFailure = new AtomicReference<>();
@@ -88,10 +90,10 @@ class KafkaRebalanceIT {
             assertThat(KafkaFixture.ownedPartitions(a) + KafkaFixture.ownedPartitions(b))
                     .isEqualTo(PARTITIONS);
             assertThat(KafkaFixture.ownedPartitions(b)).isGreaterThan(0);
-            assertThat(recorder.drainThreads)
+            assertThat(recorder.drainThreads())
                     .as("A ran its functions' drain hooks before giving partitions to B")
                     .anySatisfy(thread -> assertThat(thread).startsWith("nucleon-worker-" + A + "-"));
-            assertThat(recorder.drains.get()).isPositive();
+            assertThat(recorder.drains()).isPositive();
             assertOffsetOrderWithinEachProcessor(recorder);
             System.out.printf(
                     "rebalance: %d produced, %d handled by A, %d by B, %d duplicates%n",

@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
+import io.nucleon.testing.functions.StuckOnceFunction;
 import io.nucleon.testing.kafka.KafkaBroker;
 import io.nucleon.testing.kafka.KafkaBrokerExtension;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -31,12 +33,6 @@ class KafkaTimeoutIT {
         this.broker = broker;
     }
 
-    @BeforeEach
-    void clearTimeline() {
-        StuckOnceFunction.TIMELINE.clear();
-        StuckOnceFunction.ATTEMPTS.clear();
-    }
-
     @Test
     void shouldNotRunLaterRecordsOfThePartitionWhileATimedOutRecordStillRuns() {
         KafkaFixture kafka = new KafkaFixture(broker, "stuck", 1);
@@ -45,11 +41,11 @@ class KafkaTimeoutIT {
         try (Processor processor = kafka.start(STUCK, 2, "", FAST_RETRY)) {
             await().atMost(WAIT).until(() -> kafka.committed(0) == 3);
         }
-        List<String> timeline = StuckOnceFunction.TIMELINE;
+        List<String> timeline = Recorder.of(kafka.function).timeline();
         assertThat(timeline.indexOf("end stuck-0#1"))
                 .as("v1 starts only after the stuck run ended: %s", timeline)
                 .isLessThan(timeline.indexOf("start v1#1"));
-        assertThat(StuckOnceFunction.ATTEMPTS.get("stuck-0").get())
+        assertThat(Recorder.of(kafka.function).attemptsOf("stuck-0"))
                 .as("it succeeded, late: no second run")
                 .isEqualTo(1);
     }
@@ -62,7 +58,7 @@ class KafkaTimeoutIT {
         try (Processor processor = kafka.start(STUCK, 2, "", FAST_RETRY)) {
             await().atMost(WAIT).until(() -> kafka.committed(0) == 3);
         }
-        List<String> timeline = StuckOnceFunction.TIMELINE;
+        List<String> timeline = Recorder.of(kafka.function).timeline();
         assertThat(timeline)
                 .as("one run at a time, in offset order")
                 .containsSubsequence(

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
 import io.nucleon.testing.kafka.KafkaBroker;
 import io.nucleon.testing.kafka.KafkaBrokerExtension;
 import java.time.Duration;

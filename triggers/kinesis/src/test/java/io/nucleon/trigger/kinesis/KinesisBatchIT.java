@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.Kinesalite;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingBatchFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,8 +40,9 @@ class KinesisBatchIT {
                 await().atMost(WAIT).until(() -> ("seq:" + put.get(34).sequenceNumber())
                         .equals(kinesis.savedCheckpoints().getProperty(KinesisFixture.shardId(0))));
             }
-            assertThat(recorder.batchSizes).allSatisfy(size -> assertThat(size).isBetween(1, 10));
-            assertThat(recorder.batchSizes.subList(0, 2))
+            assertThat(recorder.batchSizes())
+                    .allSatisfy(size -> assertThat(size).isBetween(1, 10));
+            assertThat(recorder.batchSizes().subList(0, 2))
                     .as("35 records fetched at once fill the first batch; the failed record is retried alone")
                     .containsExactly(10, 1);
             assertThat(recorder.attemptsOf("flaky-v7")).isEqualTo(2);

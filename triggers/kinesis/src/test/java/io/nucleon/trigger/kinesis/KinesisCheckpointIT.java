@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.Kinesalite;
 import io.nucleon.testing.brokers.SharedBroker;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
+import io.nucleon.testing.functions.Run;
 import io.nucleon.trigger.kinesis.spi.ShardCheckpoint;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,13 +86,13 @@ class KinesisCheckpointIT {
             kinesis.putToShard(shard, expected.get(shard));
         }
         Recorder recorder = Recorder.of(kinesis.function);
-        recorder.delayMillis = 3;
+        recorder.delayMillis(3);
         try (Processor processor = kinesis.start(RUNS, 2, "", firstRun)) {
             await().atMost(WAIT).until(() -> recorder.succeededValues().size() >= 40);
         }
         Set<String> firstValues = new HashSet<>(recorder.succeededValues());
         assertThat(firstValues.size()).as("closed mid-stream").isLessThan(200);
-        recorder.delayMillis = 0;
+        recorder.delayMillis(0);
         for (int shard = 0; shard < 2; shard++) {
             List<String> more = KinesisFixture.values("t" + shard + "-", 20);
             kinesis.putToShard(shard, more);
@@ -99,8 +102,8 @@ class KinesisCheckpointIT {
             await().atMost(WAIT).until(() -> recorder.succeededValues().size() >= 240);
         }
         for (int shard = 0; shard < 2; shard++) {
-            assertThat(recorder.succeeded(KinesisFixture.shardId(shard)))
-                    .extracting(Recorder.Seen::value)
+            assertThat(ShardRuns.succeeded(recorder, KinesisFixture.shardId(shard)))
+                    .extracting(Run::value)
                     .as("shard %d over both runs: in order, nothing lost, nothing twice", shard)
                     .isEqualTo(expected.get(shard));
         }
@@ -117,7 +120,7 @@ class KinesisCheckpointIT {
                         .getProperty(KinesisFixture.shardId(0), "")
                         .startsWith("at:"));
             }
-            assertThat(recorder.seen)
+            assertThat(recorder.seen())
                     .as("LATEST: records from before the start are not read")
                     .isEmpty();
             List<String> whileStopped = KinesisFixture.values("new", 10);

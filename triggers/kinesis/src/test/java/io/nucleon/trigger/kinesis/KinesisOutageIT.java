@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.nucleon.runtime.Processor;
 import io.nucleon.runtime.ProcessorState;
 import io.nucleon.testing.brokers.Kinesalite;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.Kinesalite;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
+import io.nucleon.testing.functions.Run;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.HashSet;
@@ -35,7 +38,7 @@ class KinesisReshardIT {
     void shouldReadTheParentToItsEndBeforeTheChildrenWhenAShardIsSplit() {
         try (KinesisFixture kinesis = new KinesisFixture(kinesalite, "split", 1)) {
             Recorder recorder = Recorder.of(kinesis.function);
-            recorder.delayMillis = 10; // the parent still has records to handle when the children are listed
+            recorder.delayMillis(10); // the parent still has records to handle when the children are listed
             List<String> values = KinesisFixture.values("v", 300);
             try (Processor processor = kinesis.start(RUNS, 3, "", FAST_DISCOVERY)) {
                 for (int i = 0; i < values.size(); i++) {
@@ -65,10 +68,10 @@ class KinesisReshardIT {
                     List.of(KinesisFixture.shardId(0)),
                     List.of(KinesisFixture.shardId(1), KinesisFixture.shardId(2)));
             String parentEnd = kinesis.savedCheckpoints().getProperty(KinesisFixture.shardId(0));
-            List<Recorder.Seen> parent = recorder.succeeded(KinesisFixture.shardId(0));
+            List<Run> parent = ShardRuns.succeeded(recorder, KinesisFixture.shardId(0));
             assertThat(parentEnd)
                     .as("the parent's end is checkpointed with its last record")
-                    .isEqualTo("ended:" + parent.get(parent.size() - 1).sequenceNumber());
+                    .isEqualTo("ended:" + ShardRuns.sequenceNumber(parent.get(parent.size() - 1)));
         }
     }
 
@@ -77,7 +80,7 @@ class KinesisReshardIT {
     void shouldReadBothParentsToTheirEndBeforeTheChildWhenTwoShardsAreMerged() {
         try (KinesisFixture kinesis = new KinesisFixture(kinesalite, "merge", 2)) {
             Recorder recorder = Recorder.of(kinesis.function);
-            recorder.delayMillis = 2;
+            recorder.delayMillis(2);
             List<String> values = KinesisFixture.values("m", 200);
             for (int i = 0; i < values.size(); i++) {
                 if (i == 100) {
@@ -102,26 +105,30 @@ class KinesisReshardIT {
 
     /** Every parent record ran before the first child record; each shard in sequence order. */
     private static void assertParentsFirst(Recorder recorder, List<String> parents, List<String> children) {
-        List<Recorder.Seen> seen = recorder.seen;
+        List<Run> seen = recorder.seen();
         int lastParent = -1;
         int firstChild = Integer.MAX_VALUE;
         for (int i = 0; i < seen.size(); i++) {
-            if (parents.contains(seen.get(i).shardId())) {
+            if (parents.contains(ShardRuns.shardId(seen.get(i)))) {
                 lastParent = i;
-            } else if (children.contains(seen.get(i).shardId())) {
+            } else if (children.contains(ShardRuns.shardId(seen.get(i)))) {
                 firstChild = Math.min(firstChild, i);
             }
         }
         for (String shard : parents) {
-            assertThat(recorder.succeeded(shard))
+            assertThat(ShardRuns.succeeded(recorder, shard))
                     .as("records went to parent %s", shard)
                     .isNotEmpty();
-            assertThat(recorder.succeededSequenceNumbers(shard)).isSorted().doesNotHaveDuplicates();
+            assertThat(ShardRuns.succeededSequenceNumbers(recorder, shard))
+                    .isSorted()
+                    .doesNotHaveDuplicates();
         }
         int childRecords = 0;
         for (String shard : children) {
-            childRecords += recorder.succeeded(shard).size();
-            assertThat(recorder.succeededSequenceNumbers(shard)).isSorted().doesNotHaveDuplicates();
+            childRecords += ShardRuns.succeeded(recorder, shard).size();
+            assertThat(ShardRuns.succeededSequenceNumbers(recorder, shard))
+                    .isSorted()
+                    .doesNotHaveDuplicates();
         }
         assertThat(childRecords).as("records went to the children").isPositive();
         assertThat(lastParent)

@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.Kinesalite;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
+import io.nucleon.testing.functions.StuckOnceFunction;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,12 +32,6 @@ class KinesisTimeoutIT {
         kinesalite = Kinesalite.shared();
     }
 
-    @BeforeEach
-    void clearTimeline() {
-        StuckOnceFunction.TIMELINE.clear();
-        StuckOnceFunction.ATTEMPTS.clear();
-    }
-
     @Test
     void shouldNotRunLaterRecordsOfTheShardWhileATimedOutRecordStillRuns() {
         try (KinesisFixture kinesis = new KinesisFixture(kinesalite, "stuck", 1)) {
@@ -45,7 +41,7 @@ class KinesisTimeoutIT {
                 await().atMost(WAIT).until(() -> ("seq:" + put.get(2).sequenceNumber())
                         .equals(kinesis.savedCheckpoints().getProperty(KinesisFixture.shardId(0))));
             }
-            assertThat(StuckOnceFunction.TIMELINE)
+            assertThat(Recorder.of(kinesis.function).timeline())
                     .as("one run at a time, in sequence order")
                     .containsSubsequence(
                             "start v0#1",
@@ -68,11 +64,11 @@ class KinesisTimeoutIT {
                 await().atMost(WAIT).until(() -> ("seq:" + put.get(1).sequenceNumber())
                         .equals(kinesis.savedCheckpoints().getProperty(KinesisFixture.shardId(0))));
             }
-            List<String> timeline = StuckOnceFunction.TIMELINE;
+            List<String> timeline = Recorder.of(kinesis.function).timeline();
             assertThat(timeline.indexOf("end stuck-0#1"))
                     .as("v1 starts only after the stuck run ended: %s", timeline)
                     .isLessThan(timeline.indexOf("start v1#1"));
-            assertThat(StuckOnceFunction.ATTEMPTS.get("stuck-0").get())
+            assertThat(Recorder.of(kinesis.function).attemptsOf("stuck-0"))
                     .as("no second run")
                     .isEqualTo(1);
         }
@@ -90,8 +86,9 @@ class KinesisTimeoutIT {
                     + "        deadLetterStream: " + deadLetters;
             try (Processor processor = kinesis.start(RecordingFunction.class.getName(), 2, "", attributes)) {
                 await().atMost(WAIT)
-                        .until(() ->
-                                recorder.succeeded(KinesisFixture.shardId(1)).size() == 20);
+                        .until(() -> ShardRuns.succeeded(recorder, KinesisFixture.shardId(1))
+                                        .size()
+                                == 20);
                 kinesis.client.deleteStream(request -> request.streamName(deadLetters));
                 kinesis.putToShard(1, KinesisFixture.values("late", 10));
                 // poison-0 may have been dead-lettered before the delete; put another one behind it.
@@ -103,8 +100,9 @@ class KinesisTimeoutIT {
                 assertThat(processor.trigger(KinesisFixture.TRIGGER).problem().orElseThrow())
                         .startsWith("cannot put to the dead-letter stream '" + deadLetters + "'");
                 await().atMost(WAIT)
-                        .until(() ->
-                                recorder.succeeded(KinesisFixture.shardId(1)).size() == 30);
+                        .until(() -> ShardRuns.succeeded(recorder, KinesisFixture.shardId(1))
+                                        .size()
+                                == 30);
                 assertThat(recorder.succeededValues()).doesNotContain("a3");
             }
         }

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.Kinesalite;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
+import io.nucleon.testing.functions.Run;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,14 +44,14 @@ class KinesisTriggerIT {
             try (Processor processor = kinesis.start(RUNS, 1, "", "")) {
                 await().atMost(WAIT).until(() -> recorder.succeededValues().size() >= 2);
             }
-            List<Recorder.Seen> seen = recorder.succeeded(KinesisFixture.shardId(0));
+            List<Run> seen = ShardRuns.succeeded(recorder, KinesisFixture.shardId(0));
             assertThat(seen).hasSize(2);
-            Recorder.Seen hello = seen.get(0);
+            Run hello = seen.get(0);
             assertThat(hello.value()).isEqualTo("hello");
-            assertThat(hello.partitionKey()).isEqualTo("customer-7");
+            assertThat(ShardRuns.partitionKey(hello)).isEqualTo("customer-7");
             assertThat(hello.key()).as("key() is the partition key").isEqualTo("customer-7");
-            assertThat(hello.shardId()).isEqualTo(first.shardId()).isEqualTo("shardId-000000000000");
-            assertThat(hello.sequenceNumber()).isEqualTo(first.sequenceNumber());
+            assertThat(ShardRuns.shardId(hello)).isEqualTo(first.shardId()).isEqualTo("shardId-000000000000");
+            assertThat(ShardRuns.sequenceNumber(hello)).isEqualTo(first.sequenceNumber());
             assertThat(hello.topic()).isEqualTo(kinesis.stream);
             assertThat(hello.partition()).as("the shard's number").isZero();
             assertThat(hello.offset()).as("sequence numbers do not fit a long").isEqualTo(-1);
@@ -57,7 +60,7 @@ class KinesisTriggerIT {
                     .isBetween(before - 2000, System.currentTimeMillis());
             assertThat(hello.trigger()).isEqualTo(KinesisFixture.TRIGGER);
             assertThat(seen.get(1).value()).isEqualTo("{\"n\":2}");
-            assertThat(seen.get(1).sequenceNumber()).isEqualTo(second.sequenceNumber());
+            assertThat(ShardRuns.sequenceNumber(seen.get(1))).isEqualTo(second.sequenceNumber());
         }
     }
 
@@ -68,24 +71,23 @@ class KinesisTriggerIT {
                 kinesis.putToShard(shard, KinesisFixture.values("s" + shard + "-", 100));
             }
             Recorder recorder = Recorder.of(kinesis.function);
-            recorder.delayMillis = 2;
+            recorder.delayMillis(2);
             try (Processor processor = kinesis.start(RUNS, 4, "", "")) {
                 await().atMost(WAIT).until(() -> recorder.succeededValues().size() >= 400);
             }
             for (int shard = 0; shard < 4; shard++) {
-                assertThat(recorder.succeeded(KinesisFixture.shardId(shard)))
-                        .extracting(Recorder.Seen::value)
+                assertThat(ShardRuns.succeeded(recorder, KinesisFixture.shardId(shard)))
+                        .extracting(Run::value)
                         .as("shard %d in sequence order, each record once", shard)
                         .isEqualTo(KinesisFixture.values("s" + shard + "-", 100));
-                assertThat(recorder.succeededSequenceNumbers(KinesisFixture.shardId(shard)))
+                assertThat(ShardRuns.succeededSequenceNumbers(recorder, KinesisFixture.shardId(shard)))
                         .isSorted()
                         .doesNotHaveDuplicates();
             }
-            assertThat(recorder.maxShardsAtOnce.get())
+            assertThat(recorder.maxPartitionsAtOnce())
                     .as("four workers run several shards at once")
                     .isGreaterThanOrEqualTo(2);
-            assertThat(new HashSet<>(
-                            recorder.seen.stream().map(Recorder.Seen::thread).toList()))
+            assertThat(new HashSet<>(recorder.seen().stream().map(Run::thread).toList()))
                     .as("more than one worker took part")
                     .hasSizeGreaterThan(1);
         }
@@ -105,7 +107,8 @@ class KinesisTriggerIT {
                 assertThat(recorder.attemptsOf("poison-v1")).isEqualTo(3);
                 assertThat(recorder.attemptsOf("flaky-v2")).isEqualTo(2);
                 assertThat(recorder.succeededValues()).containsExactly("v0", "flaky-v2", "v3");
-                String v3 = recorder.succeeded(KinesisFixture.shardId(0)).get(2).sequenceNumber();
+                String v3 = ShardRuns.sequenceNumber(
+                        ShardRuns.succeeded(recorder, KinesisFixture.shardId(0)).get(2));
                 await().atMost(WAIT).until(() -> ("seq:" + v3)
                         .equals(kinesis.savedCheckpoints().getProperty(KinesisFixture.shardId(0))));
                 assertThat(processor
@@ -136,14 +139,15 @@ class KinesisTriggerIT {
             String retry = "        retry: {maxAttempts: 2, initialBackoff: 10ms, maxBackoff: 50ms}";
             try (Processor processor = kinesis.start(RUNS, 2, "", retry)) {
                 await().atMost(WAIT)
-                        .until(() ->
-                                recorder.succeeded(KinesisFixture.shardId(1)).size() == 50);
+                        .until(() -> ShardRuns.succeeded(recorder, KinesisFixture.shardId(1))
+                                        .size()
+                                == 50);
                 await().atMost(WAIT).until(() -> recorder.attemptsOf("poison-a5") >= 5);
                 String a4 = put.get(4).sequenceNumber();
                 await().atMost(WAIT).until(() -> ("seq:" + a4)
                         .equals(kinesis.savedCheckpoints().getProperty(KinesisFixture.shardId(0))));
-                assertThat(recorder.succeeded(KinesisFixture.shardId(0)))
-                        .extracting(Recorder.Seen::value)
+                assertThat(ShardRuns.succeeded(recorder, KinesisFixture.shardId(0)))
+                        .extracting(Run::value)
                         .containsExactly("a0", "a1", "a2", "a3", "a4");
                 assertThat(recorder.succeededValues()).doesNotContain("after0");
                 assertThat(processor.trigger(KinesisFixture.TRIGGER).problem())

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.SharedBroker;
+import io.nucleon.testing.functions.Recorder;
 import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +28,7 @@ class MqttBackPressureIT {
     void shouldKeepTheConnectionWhileBackPressureHoldsPahosReader() {
         try (MqttFixture mqtt = new MqttFixture("keepalive")) {
             Recorder recorder = Recorder.of(mqtt.function);
-            recorder.delayMillis = 400; // each wait for a free slot: 400 ms, under the 1 s keep-alive
+            recorder.delayMillis(400); // each wait for a free slot: 400 ms, under the 1 s keep-alive
             mqtt.eventTimeout = "1s";
             try (Processor processor = mqtt.start(1, "        maxInFlight: 1\n        keepAlive: 1s")) {
                 // Mosquitto sends them at once (20 is its default in-flight window): 1 in the function, 1
@@ -41,7 +42,7 @@ class MqttBackPressureIT {
                         .hasSize(20);
                 assertThat(MqttTriggerIT.counter(processor, "nucleon_mqtt_connections_lost"))
                         .isZero();
-                assertThat(recorder.maxRunning.get()).isEqualTo(1);
+                assertThat(recorder.maxRunning()).isEqualTo(1);
             }
         }
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.BrokerProcess;
+import io.nucleon.testing.functions.Recorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

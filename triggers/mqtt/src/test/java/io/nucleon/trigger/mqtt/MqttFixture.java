@@ -3,6 +3,8 @@ package io.nucleon.trigger.mqtt;
 import io.nucleon.config.FunctionConfigLoader;
 import io.nucleon.runtime.Processor;
 import io.nucleon.runtime.ProcessorSettings;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -50,6 +52,8 @@ final class MqttFixture implements AutoCloseable {
         this.base = "nucleon-it/" + unique;
         this.clientId = "nucleon-it-" + unique;
         this.function = unique;
+        // a hang lasts until the test releases it, retries included: only the broker's redelivery gets past it
+        Recorder.of(function).hangOnEveryRun(true);
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.SharedBroker;
+import io.nucleon.testing.functions.Recorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,7 +31,7 @@ class MqttRestartIT {
         try (MqttFixture mqtt = new MqttFixture("restart")) {
             mqtt.drainTimeout = Duration.ofSeconds(1);
             Recorder recorder = Recorder.of(mqtt.function);
-            recorder.delayMillis = 20;
+            recorder.delayMillis(20);
             List<String> values = new ArrayList<>(MqttFixture.values("m", 60));
             values.set(3, "hang-3");
             values.set(4, "hang-4");
@@ -45,8 +46,7 @@ class MqttRestartIT {
                 // Paho's queue and in the broker's session
             }
             int handledByFirst = recorder.succeededValues().size();
-            recorder.hanging = false;
-            recorder.release.countDown();
+            recorder.release();
             assertThat(handledByFirst).as("stopped part way").isLessThan(60);
 
             try (Processor second = mqtt.start(4, attributes)) {
@@ -64,7 +64,7 @@ class MqttRestartIT {
     void shouldAcknowledgeOnlyAfterSuccessSoAFailingMessageComesBackAfterARestart() {
         try (MqttFixture mqtt = new MqttFixture("ack-after-success")) {
             Recorder recorder = Recorder.of(mqtt.function);
-            recorder.failing.add("fails-until-restart");
+            recorder.failing().add("fails-until-restart");
             String attributes = "        retry: {maxAttempts: 1000, initialBackoff: 10ms, maxBackoff: 50ms}";
             try (Processor first = mqtt.start(1, attributes)) {
                 mqtt.publish(mqtt.base + "/in", List.of("fails-until-restart", "ok"));
@@ -72,7 +72,7 @@ class MqttRestartIT {
                 await().atMost(WAIT).until(() -> recorder.lastSuccess("ok") != null);
                 MqttTriggerIT.assertNoProblem(first);
             }
-            recorder.failing.clear();
+            recorder.failing().clear();
 
             try (Processor second = mqtt.start(1, attributes)) {
                 await().atMost(WAIT).until(() -> recorder.lastSuccess("fails-until-restart") != null);

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.SharedBroker;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.Run;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +39,7 @@ class MqttTriggerIT {
                 await().atMost(WAIT).until(() -> recorder.succeededValues().size() == 3);
                 long after = System.currentTimeMillis();
 
-                Recorder.Seen hello = recorder.lastSuccess("héllo");
+                Run hello = recorder.lastSuccess("héllo");
                 assertThat(hello.topic()).isEqualTo(mqtt.base + "/kitchen");
                 assertThat(hello.headers())
                         .containsEntry("mqtt-qos", "1")
@@ -95,13 +97,11 @@ class MqttTriggerIT {
     void shouldRunMessagesOnSeveralWorkersAtOnce() {
         try (MqttFixture mqtt = new MqttFixture("workers")) {
             Recorder recorder = Recorder.of(mqtt.function);
-            recorder.delayMillis = 200;
+            recorder.delayMillis(200);
             try (Processor processor = mqtt.start(4, "")) {
                 mqtt.publish(mqtt.base + "/load", MqttFixture.values("m", 16));
                 await().atMost(WAIT).until(() -> recorder.succeededValues().size() == 16);
-                assertThat(recorder.maxRunning.get())
-                        .as("workers running at once")
-                        .isGreaterThan(1);
+                assertThat(recorder.maxRunning()).as("workers running at once").isGreaterThan(1);
                 assertThat(recorder.succeededValues()).doesNotHaveDuplicates();
                 assertNoProblem(processor);
             }
@@ -112,7 +112,7 @@ class MqttTriggerIT {
     void shouldRunEachTopicInArrivalOrderWhenOrdered() {
         try (MqttFixture mqtt = new MqttFixture("ordered")) {
             Recorder recorder = Recorder.of(mqtt.function);
-            recorder.delayMillis = 20;
+            recorder.delayMillis(20);
             String a = mqtt.base + "/a";
             String b = mqtt.base + "/b";
             try (Processor processor = mqtt.start(4, "        ordered: true")) {
@@ -125,9 +125,9 @@ class MqttTriggerIT {
                     expectedB.add("b" + i);
                 }
                 await().atMost(WAIT).until(() -> recorder.succeededValues().size() == 30);
-                assertThat(recorder.succeededValuesOf(a)).containsExactlyElementsOf(expectedA);
-                assertThat(recorder.succeededValuesOf(b)).containsExactlyElementsOf(expectedB);
-                assertThat(recorder.maxRunning.get())
+                assertThat(recorder.succeededValuesOn(a)).containsExactlyElementsOf(expectedA);
+                assertThat(recorder.succeededValuesOn(b)).containsExactlyElementsOf(expectedB);
+                assertThat(recorder.maxRunning())
                         .as("the two topics run side by side")
                         .isEqualTo(2);
                 assertNoProblem(processor);

@@ -13,6 +13,8 @@ import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.SharedBroker;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.Run;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -67,8 +69,8 @@ class JetStreamTriggerIT {
             Headers headers = new Headers().add("Content-Type", "text/csv").add("x-tenant", "acme");
             nats.publishDurably(nats.subject("orders.eu"), headers, "a,b,c");
 
-            await().atMost(WAIT).until(() -> recorder.seen.size() == 1);
-            Recorder.Seen seen = recorder.seen.get(0);
+            await().atMost(WAIT).until(() -> recorder.seen().size() == 1);
+            Run seen = recorder.seen().get(0);
             assertThat(seen.value()).isEqualTo("a,b,c");
             assertThat(seen.topic()).isEqualTo(nats.subject("orders.eu"));
             assertThat(seen.offset()).as("stream sequence").isEqualTo(1);
@@ -95,15 +97,14 @@ class JetStreamTriggerIT {
 
     @Test
     void shouldRunMessagesOnSeveralWorkersAtOnce() {
-        recorder.delayMillis = 200;
+        recorder.delayMillis(200);
         try (Processor processor = nats.start("busy", KIND, 4, attributes(""))) {
             publish("orders.busy", NatsFixture.values("m-", 8).toArray(String[]::new));
 
             await().atMost(WAIT).until(() -> recorder.succeededValues().size() == 8);
         }
-        assertThat(recorder.maxRunning.get()).isGreaterThan(1);
-        assertThat(new HashSet<>(
-                        recorder.seen.stream().map(Recorder.Seen::thread).toList()))
+        assertThat(recorder.maxRunning()).isGreaterThan(1);
+        assertThat(new HashSet<>(recorder.seen().stream().map(Run::thread).toList()))
                 .hasSizeGreaterThan(1);
     }
 
@@ -112,7 +113,7 @@ class JetStreamTriggerIT {
         List<String> values = NatsFixture.values("job-", 100);
         try (Processor first = nats.start("first", KIND, 2, attributes("maxAckPending: 64"));
                 Processor second = nats.start("second", KIND, 2, attributes("maxAckPending: 64"))) {
-            recorder.delayMillis = 5;
+            recorder.delayMillis(5);
             publish("orders.jobs", values.toArray(String[]::new));
 
             await().atMost(WAIT).until(() -> new HashSet<>(recorder.succeededValues()).size() == values.size());
@@ -207,7 +208,7 @@ class JetStreamTriggerIT {
             await().atMost(WAIT).until(() -> nats.consumerInfo(stream, consumer).getNumAckPending() == 0);
             assertThat(NatsFixture.counter(processor, "nucleon_trigger_messages_failed"))
                     .isEqualTo(1);
-            recorder.release.countDown(); // let the stuck run end, so the processor drains at once
+            recorder.release(); // let the stuck run end, so the processor drains at once
         }
     }
 
@@ -239,7 +240,7 @@ class JetStreamTriggerIT {
 
     @Test
     void shouldKeepAMessageAliveWhileTheFunctionRunsPastAckWait() {
-        recorder.delayMillis = 2_500;
+        recorder.delayMillis(2_500);
         try (Processor processor = nats.start("slow", KIND, 1, attributes("ackWait: 1s"))) {
             publish("orders.slow", "slow-1");
 

@@ -16,6 +16,8 @@ import io.nats.client.impl.Headers;
 import io.nucleon.config.FunctionConfigLoader;
 import io.nucleon.runtime.Processor;
 import io.nucleon.runtime.ProcessorSettings;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -48,6 +50,8 @@ final class NatsFixture implements AutoCloseable {
         this.url = url;
         this.id = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.function = id;
+        // a hung function ignores the event-timeout watchdog's interrupt, as real stuck ones do
+        Recorder.of(function).hangThroughInterrupts(true);
         this.processorUrl = url;
         try {
             this.client = Nats.connect(new Options.Builder()

@@ -9,6 +9,7 @@ import io.nucleon.runtime.Processor;
 import io.nucleon.runtime.ProcessorState;
 import io.nucleon.runtime.spi.Trigger;
 import io.nucleon.testing.brokers.BrokerProcess;
+import io.nucleon.testing.functions.Recorder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,14 +70,14 @@ class NatsOutageIT {
                 await().atMost(WAIT).until(() -> recorder.succeededValues().containsAll(before));
 
                 // messages stored and taken, but still running when the server goes away
-                recorder.delayMillis = 1_500;
+                recorder.delayMillis(1_500);
                 List<String> during = NatsFixture.values("during-", 4);
                 during.forEach(value -> nats.publishDurably(nats.subject("orders.a"), null, value));
                 await().atMost(WAIT).until(() -> ((JetStreamTrigger) trigger).held() > 0);
                 server.stop();
                 await().atMost(WAIT).until(() -> trigger.problem().isPresent());
                 assertThat(trigger.problem().orElseThrow()).contains("disconnected from NATS");
-                recorder.delayMillis = 0;
+                recorder.delayMillis(0);
 
                 server.start();
                 await().atMost(WAIT).until(() -> trigger.problem().isEmpty());

@@ -10,6 +10,8 @@ import io.nats.client.impl.Headers;
 import io.nucleon.runtime.Processor;
 import io.nucleon.testing.brokers.BrokerProcess;
 import io.nucleon.testing.brokers.SharedBroker;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.Run;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashSet;
@@ -47,8 +49,8 @@ class NatsTriggerIT {
                     new Headers().add("Content-Type", "application/json").add("x-tenant", "acme", "other");
             nats.publish(nats.subject("orders.eu"), headers, "{\"id\":7}");
 
-            await().atMost(WAIT).until(() -> recorder.seen.size() == 1);
-            Recorder.Seen seen = recorder.seen.get(0);
+            await().atMost(WAIT).until(() -> recorder.seen().size() == 1);
+            Run seen = recorder.seen().get(0);
             assertThat(seen.value()).isEqualTo("{\"id\":7}");
             assertThat(seen.topic()).isEqualTo(nats.subject("orders.eu"));
             assertThat(seen.contentType()).isEqualTo("application/json");
@@ -106,15 +108,14 @@ class NatsTriggerIT {
 
     @Test
     void shouldRunMessagesOnSeveralWorkersAtOnce() {
-        recorder.delayMillis = 200;
+        recorder.delayMillis(200);
         try (Processor processor = nats.start("busy", KIND, 4, "topic: " + nats.subject("busy"))) {
             NatsFixture.values("m-", 8).forEach(value -> nats.publish(nats.subject("busy"), value));
 
             await().atMost(WAIT).until(() -> recorder.succeededValues().size() == 8);
         }
-        assertThat(recorder.maxRunning.get()).isGreaterThan(1);
-        assertThat(new HashSet<>(
-                        recorder.seen.stream().map(Recorder.Seen::thread).toList()))
+        assertThat(recorder.maxRunning()).isGreaterThan(1);
+        assertThat(new HashSet<>(recorder.seen().stream().map(Run::thread).toList()))
                 .hasSizeGreaterThan(1);
     }
 
@@ -163,13 +164,13 @@ class NatsTriggerIT {
             assertThat(recorder.attemptsOf("hang-1")).isEqualTo(2);
             assertThat(NatsFixture.counter(processor, "nucleon_trigger_messages_failed"))
                     .isEqualTo(1);
-            recorder.release.countDown(); // let the stuck run end, so the processor drains at once
+            recorder.release(); // let the stuck run end, so the processor drains at once
         }
     }
 
     @Test
     void shouldCountEveryMessageTheClientDropsWhenTheFunctionFallsBehind() {
-        recorder.delayMillis = 20;
+        recorder.delayMillis(20);
         int published = 300;
         String attributes = """
                 topic: %s

@@ -10,6 +10,8 @@ import io.nucleon.config.FunctionConfigLoader;
 import io.nucleon.runtime.Processor;
 import io.nucleon.runtime.ProcessorSettings;
 import io.nucleon.testing.brokers.SharedBroker;
+import io.nucleon.testing.functions.Recorder;
+import io.nucleon.testing.functions.RecordingFunction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -42,12 +42,12 @@ class RabbitOutageIT {
     void shouldSurviveTheBrokerGoingAwayWithoutLosingMessages(TestInfo test) throws Exception {
         RabbitFixture f = fixture = new RabbitFixture(test);
         proxy = TcpProxy.start("127.0.0.1", 5672);
-        f.recorder.delayMillis = 300;
+        f.recorder.delayMillis(300);
         processor = f.start("rabbit-mq", 2, f.attributes(proxiedUrl(), ""));
         var trigger = processor.trigger("orders");
         List<String> before = values("before-", 10);
         f.publish(before.toArray(String[]::new));
-        await().atMost(WAIT).until(() -> f.recorder.succeededValues().size() >= 2 && f.recorder.running.get() > 0);
+        await().atMost(WAIT).until(() -> f.recorder.succeededValues().size() >= 2 && f.recorder.running() > 0);
 
         proxy.cut();
 
@@ -63,7 +63,7 @@ class RabbitOutageIT {
                 .startsWith("cannot consume from RabbitMQ at amqp://guest@127.0.0.1:" + proxy.port()
                         + "/: cannot connect: ConnectException")
                 .contains("trying again in"));
-        await().atMost(WAIT).until(() -> f.recorder.running.get() == 0);
+        await().atMost(WAIT).until(() -> f.recorder.running() == 0);
         assertThat(RabbitFixture.counter(processor, "nucleon_trigger_ack_failures"))
                 .as("messages that finished after the cut could not be acknowledged on their closed channel")
                 .isPositive();
@@ -101,7 +101,7 @@ class RabbitOutageIT {
         assertThat(trigger.problem().orElseThrow())
                 .startsWith("cannot consume from RabbitMQ at amqp://guest@127.0.0.1:" + proxy.port()
                         + "/: cannot connect: ConnectException");
-        assertThat(f.recorder.seen).isEmpty();
+        assertThat(f.recorder.seen()).isEmpty();
         proxy.restore();
         await().atMost(WAIT).until(() -> trigger.problem().isEmpty());
         await().atMost(WAIT).until(() -> f.recorder.succeededValues().contains("ok-1"));

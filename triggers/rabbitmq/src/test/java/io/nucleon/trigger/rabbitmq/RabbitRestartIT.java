@@ -36,8 +36,8 @@ class RabbitRestartIT {
     @Test
     void shouldHandleEveryMessageAfterARestartWithMessagesUnacknowledged(TestInfo test) throws Exception {
         RabbitFixture f = fixture = new RabbitFixture(test);
-        f.recorder.delayMillis = 100;
-        f.recorder.hangMillis = 20_000;
+        f.recorder.delayMillis(100);
+        f.recorder.hangMillis(20_000);
         f.eventTimeout = "60s";
         // short terminations: closing abandons the hung run instead of waiting for it
         String attributes =

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.nucleon.runtime.Processor;
+import io.nucleon.testing.functions.Run;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Date;
@@ -57,8 +58,8 @@ class RabbitTriggerIT {
 
         f.publish("", f.queue, properties, "{\"id\":1}");
 
-        await().atMost(WAIT).until(() -> f.recorder.succeeded("{\"id\":1}") != null);
-        Recorder.Seen seen = f.recorder.succeeded("{\"id\":1}");
+        await().atMost(WAIT).until(() -> f.recorder.firstSuccess("{\"id\":1}") != null);
+        Run seen = f.recorder.firstSuccess("{\"id\":1}");
         assertThat(seen.contentType()).isEqualTo("application/json");
         assertThat(seen.topic()).as("the routing key").isEqualTo(f.queue);
         assertThat(seen.timestampMillis()).isEqualTo(1_700_000_000_000L);
@@ -96,8 +97,8 @@ class RabbitTriggerIT {
         await().atMost(WAIT).until(() -> f.recorder.succeededValues().size() >= 2);
         // one worker, one FIFO queue: a routed i1 would have run before o1
         assertThat(f.recorder.succeededValues()).containsExactly("o1", "o2");
-        assertThat(f.recorder.succeeded("o1").topic()).isEqualTo("orders.eu");
-        assertThat(f.recorder.succeeded("o1").headers()).containsEntry("amqp-exchange", exchange);
+        assertThat(f.recorder.firstSuccess("o1").topic()).isEqualTo("orders.eu");
+        assertThat(f.recorder.firstSuccess("o1").headers()).containsEntry("amqp-exchange", exchange);
         assertThat(f.channel().queueDeclarePassive(ownQueue).getConsumerCount())
                 .as("the trigger consumes the queue it named after the function and trigger")
                 .isEqualTo(1);
@@ -106,7 +107,7 @@ class RabbitTriggerIT {
     @Test
     void shouldRunMessagesConcurrentlyOnSeveralWorkers(TestInfo test) throws Exception {
         RabbitFixture f = fixture(test);
-        f.recorder.delayMillis = 300;
+        f.recorder.delayMillis(300);
         processor = f.start(4, "");
 
         for (int i = 0; i < 12; i++) {
@@ -114,11 +115,8 @@ class RabbitTriggerIT {
         }
 
         await().atMost(WAIT).until(() -> f.recorder.succeededValues().size() == 12);
-        assertThat(f.recorder.maxRunning.get()).as("messages running at once").isGreaterThan(1);
-        assertThat(f.recorder.seen.stream()
-                        .map(Recorder.Seen::thread)
-                        .distinct()
-                        .count())
+        assertThat(f.recorder.maxRunning()).as("messages running at once").isGreaterThan(1);
+        assertThat(f.recorder.seen().stream().map(Run::thread).distinct().count())
                 .isGreaterThan(1);
     }
 
@@ -173,7 +171,7 @@ class RabbitTriggerIT {
     void shouldRetryAMessageWhoseRunTimedOut(TestInfo test) throws Exception {
         RabbitFixture f = fixture(test);
         f.eventTimeout = "500ms";
-        f.recorder.hangMillis = 3_000;
+        f.recorder.hangMillis(3_000);
         processor = f.start(2, "");
 
         f.publish("hang-1", "ok-1");
@@ -206,7 +204,7 @@ class RabbitTriggerIT {
         assertThat(f.recorder.attemptsOf("poison-q"))
                 .as("the broker's count made the second processor's first run the last attempt")
                 .isEqualTo(2);
-        assertThat(f.recorder.seen.get(1).headers())
+        assertThat(f.recorder.seen().get(1).headers())
                 .containsEntry("x-delivery-count", "1")
                 .containsEntry("amqp-redelivered", "true");
     }

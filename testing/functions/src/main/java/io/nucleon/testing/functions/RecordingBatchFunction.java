@@ -1,4 +1,4 @@
-package io.nucleon.trigger.kinesis;
+package io.nucleon.testing.functions;
 
 import io.nucleon.function.BatchFunction;
 import io.nucleon.function.BatchResult;
@@ -8,7 +8,11 @@ import io.nucleon.function.InitContext;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Records each batch; reports the records that {@link Recorder#shouldFail} picks as failed. */
+/**
+ * Records each batch (its size, values and arrival time) and a {@link Run} of each of its events in the
+ * {@link Recorder} of its function name, and reports as failed the events whose values fail by the
+ * recorder's rules ({@code poison}, {@code flaky}, ...). It neither sleeps nor hangs.
+ */
 public final class RecordingBatchFunction implements BatchFunction {
 
     private Recorder recorder;
@@ -20,17 +24,21 @@ public final class RecordingBatchFunction implements BatchFunction {
 
     @Override
     public BatchResult handleBatch(Context context, List<Event> events) {
+        long arrived = System.nanoTime();
+        List<String> values = new ArrayList<>(events.size());
         List<Integer> failed = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             String value = event.bodyString();
-            boolean fail = recorder.shouldFail(value);
+            values.add(value);
+            int attempt = recorder.attempt(value);
+            boolean fail = recorder.shouldFail(value, attempt);
             if (fail) {
                 failed.add(i);
             }
-            recorder.seen.add(RecordingFunction.seen(event, value, !fail));
+            recorder.record(Run.of(event, value, attempt, !fail));
         }
-        recorder.batchSizes.add(events.size());
+        recorder.recordBatch(values, arrived);
         return BatchResult.failed(failed.stream().mapToInt(Integer::intValue).toArray());
     }
 }
