@@ -1,5 +1,6 @@
 package io.nucleon.runtime.stream;
 
+import io.nucleon.config.BatchConfig;
 import io.nucleon.function.Response;
 import io.nucleon.runtime.dispatch.EventAdapter;
 import io.nucleon.runtime.dispatch.EventCompletion;
@@ -9,8 +10,11 @@ import io.nucleon.runtime.dispatch.EventSlot;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
@@ -53,12 +57,21 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
      * @param retry how failed messages are retried
      * @param maxInFlight the most messages taken and not yet settled
      * @param deadLetters whether the trigger has a dead-letter destination
+     * @param batch the trigger's {@code batch} section: messages then go to a {@code BatchFunction} in
+     *     batches of up to {@code batchSize}, or what arrived within {@code timeout}; retries run in
+     *     batches of one. Messages must have no {@link BrokerMessage#orderKey()} then.
      */
-    public record Settings(String triggerName, RetryPolicy retry, int maxInFlight, boolean deadLetters) {
+    public record Settings(
+            String triggerName, RetryPolicy retry, int maxInFlight, boolean deadLetters, Optional<BatchConfig> batch) {
         public Settings {
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
             }
+        }
+
+        /** Settings without batches: each message to {@code Function.handle}. */
+        public Settings(String triggerName, RetryPolicy retry, int maxInFlight, boolean deadLetters) {
+            this(triggerName, retry, maxInFlight, deadLetters, Optional.empty());
         }
     }
 
@@ -72,6 +85,10 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     private final AtomicInteger running = new AtomicInteger();
     private final DeliveryAdapter deliveryAdapter = new DeliveryAdapter();
     private final EventCompletion completion = this::completed;
+    /** Batch mode: the batch being filled, and which filling a scheduled timeout flush belongs to. */
+    private final List<Delivery<M>> filling = new ArrayList<>();
+
+    private long fillingGeneration;
     private volatile boolean stopped;
     private volatile String problem;
     private long lastFailureLogNanos;
@@ -120,6 +137,9 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         }
         metrics.inFlight(1);
         Delivery<M> delivery = new Delivery<>(message);
+        if (settings.batch().isPresent()) {
+            return fillBatch(delivery);
+        }
         if (waitsForItsTurn(delivery)) {
             return true;
         }
@@ -131,6 +151,89 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
             LockSupport.parkNanos(RING_FULL_RETRY_NANOS);
         }
         return true;
+    }
+
+    /** Batch mode: adds the message to the batch being filled and sends the batch once it is full. */
+    private boolean fillBatch(Delivery<M> delivery) {
+        if (delivery.message.orderKey() != null) {
+            throw new IllegalStateException(
+                    "trigger '" + settings.triggerName()
+                            + "': messages with an order key cannot go in batches; the trigger's configuration must refuse that");
+        }
+        BatchConfig batch = settings.batch().orElseThrow();
+        List<Delivery<M>> full = null;
+        synchronized (filling) {
+            filling.add(delivery);
+            if (filling.size() >= batch.batchSize()) {
+                full = takeFilling();
+            } else if (filling.size() == 1) {
+                long generation = fillingGeneration;
+                schedule(delivery, batch.timeout().toNanos(), () -> flushFilling(generation));
+            }
+        }
+        if (full != null) {
+            while (!tryDispatchBatch(full)) {
+                if (stopped) {
+                    full.forEach(this::abandon);
+                    return false;
+                }
+                LockSupport.parkNanos(RING_FULL_RETRY_NANOS);
+            }
+        }
+        return true;
+    }
+
+    /** Settle thread: the batch's {@code timeout} has passed since its first message. */
+    private void flushFilling(long generation) {
+        List<Delivery<M>> due;
+        synchronized (filling) {
+            if (generation != fillingGeneration || filling.isEmpty()) {
+                return;
+            }
+            due = takeFilling();
+        }
+        dispatchBatchLater(due, 0);
+    }
+
+    private List<Delivery<M>> takeFilling() {
+        List<Delivery<M>> taken = new ArrayList<>(filling);
+        filling.clear();
+        fillingGeneration++;
+        return taken;
+    }
+
+    private boolean tryDispatchBatch(List<Delivery<M>> deliveries) {
+        running.incrementAndGet();
+        MessageBatch<M> batch =
+                new MessageBatch<>(deliveries, adapter, dispatcher.triggerKind(), settings.triggerName());
+        EventSlot slot = dispatcher.dispatchGroup(batch, completion);
+        if (slot == null) {
+            running.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** On the settle thread: dispatch a batch, or try again shortly while the ring is full. */
+    private void dispatchBatchLater(List<Delivery<M>> deliveries, long delayNanos) {
+        if (stopped) {
+            deliveries.forEach(this::abandon);
+            return;
+        }
+        try {
+            settler.schedule(
+                    () -> {
+                        if (stopped) {
+                            deliveries.forEach(this::abandon);
+                        } else if (!tryDispatchBatch(deliveries)) {
+                            dispatchBatchLater(deliveries, RING_FULL_RETRY_NANOS);
+                        }
+                    },
+                    delayNanos,
+                    TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            deliveries.forEach(this::abandon);
+        }
     }
 
     /** @return whether the message queues behind an unsettled one of its order group */
@@ -151,6 +254,9 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     }
 
     private boolean tryDispatch(Delivery<M> delivery) {
+        if (settings.batch().isPresent()) {
+            return tryDispatchBatch(List.of(delivery)); // a BatchFunction takes its retries in batches too
+        }
         running.incrementAndGet();
         EventSlot slot = dispatcher.dispatch(deliveryAdapter, delivery, completion);
         if (slot == null) {
@@ -187,6 +293,10 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     /** Worker or watchdog thread: read the outcome, let go of the slot, settle on the settle thread. */
     @SuppressWarnings("unchecked")
     private void completed(EventSlot slot) {
+        if (slot.group() != null) {
+            batchCompleted(slot);
+            return;
+        }
         Delivery<M> delivery = (Delivery<M>) slot.attachment();
         EventOutcome outcome = slot.outcome();
         Response response = slot.response();
@@ -219,8 +329,76 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         switch (outcome) {
             case SUCCESS -> acknowledge(delivery, response);
             case NO_WORKER -> dispatchLater(delivery, settings.retry().initialBackoffNanos());
-            case FUNCTION_ERROR, TIMEOUT -> failed(delivery, outcome, error);
+            case FUNCTION_ERROR, TIMEOUT -> failed(delivery, errorClass(outcome, error), errorText(outcome, error));
         }
+    }
+
+    /** Worker or watchdog thread: a batch's outcome; a timed-out one settles once its worker let go. */
+    @SuppressWarnings("unchecked")
+    private void batchCompleted(EventSlot slot) {
+        MessageBatch<M> batch = (MessageBatch<M>) slot.group();
+        EventOutcome outcome = slot.outcome();
+        int[] failedIndexes =
+                slot.batchResult() == null ? null : slot.batchResult().failedIndexes();
+        Throwable error = slot.error();
+        Runnable settle = () -> queueSettleBatch(batch, outcome, failedIndexes, error);
+        if (outcome == EventOutcome.TIMEOUT) {
+            batch.onRelease(settle); // the slot's release below or the stuck worker's, whichever is last
+            slot.release();
+            return;
+        }
+        slot.release();
+        settle.run();
+    }
+
+    private void queueSettleBatch(MessageBatch<M> batch, EventOutcome outcome, int[] failedIndexes, Throwable error) {
+        try {
+            settler.execute(() -> settleBatch(batch.deliveries(), outcome, failedIndexes, error));
+        } catch (RejectedExecutionException e) {
+            // closed without waiting: the messages stay unacknowledged and the broker delivers them again
+        } finally {
+            running.decrementAndGet();
+        }
+    }
+
+    private void settleBatch(List<Delivery<M>> deliveries, EventOutcome outcome, int[] failedIndexes, Throwable error) {
+        if (outcome == EventOutcome.NO_WORKER) {
+            dispatchBatchLater(deliveries, settings.retry().initialBackoffNanos());
+            return;
+        }
+        boolean[] failed = new boolean[deliveries.size()];
+        if (outcome != EventOutcome.SUCCESS) {
+            java.util.Arrays.fill(failed, true);
+        } else if (failedIndexes != null) {
+            for (int index : failedIndexes) {
+                if (index >= 0 && index < failed.length) {
+                    failed[index] = true;
+                }
+            }
+        }
+        for (int i = 0; i < deliveries.size(); i++) {
+            if (!failed[i]) {
+                acknowledge(deliveries.get(i), null);
+            } else if (outcome == EventOutcome.SUCCESS) {
+                failed(deliveries.get(i), "batch-failure", "handleBatch reported the message as failed");
+            } else {
+                failed(deliveries.get(i), errorClass(outcome, error), errorText(outcome, error));
+            }
+        }
+    }
+
+    private static String errorClass(EventOutcome outcome, Throwable error) {
+        if (outcome == EventOutcome.TIMEOUT) {
+            return "timeout";
+        }
+        return error == null ? "unknown" : error.getClass().getName();
+    }
+
+    private static String errorText(EventOutcome outcome, Throwable error) {
+        if (outcome == EventOutcome.TIMEOUT) {
+            return "the function ran past spec.eventTimeout";
+        }
+        return error == null ? "" : String.valueOf(error.getMessage());
     }
 
     private void acknowledge(Delivery<M> delivery, Response response) {
@@ -234,15 +412,11 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         finish(delivery);
     }
 
-    private void failed(Delivery<M> delivery, EventOutcome outcome, Throwable error) {
+    private void failed(Delivery<M> delivery, String errorClass, String error) {
         metrics.failed();
         delivery.failures++;
-        delivery.errorClass = outcome == EventOutcome.TIMEOUT
-                ? "timeout"
-                : error == null ? "unknown" : error.getClass().getName();
-        delivery.error = outcome == EventOutcome.TIMEOUT
-                ? "the function ran past spec.eventTimeout"
-                : error == null ? "" : String.valueOf(error.getMessage());
+        delivery.errorClass = errorClass;
+        delivery.error = error;
         int attempts = Math.max(delivery.failures, delivery.message.deliveryCount());
         RetryPolicy retry = settings.retry();
         if (!retry.exhausted(attempts)) {
@@ -410,19 +584,6 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     public void close() {
         stopped = true;
         settler.shutdownNow();
-    }
-
-    /** A message on its way through the dispatcher, with the failures seen so far. */
-    private static final class Delivery<M> {
-        final M message;
-        int failures;
-        String errorClass;
-        String error;
-        volatile boolean settleWhenReleased;
-
-        Delivery(M message) {
-            this.message = message;
-        }
     }
 
     /** Reads the trigger's message out of its delivery, so triggers write an adapter for their own type. */

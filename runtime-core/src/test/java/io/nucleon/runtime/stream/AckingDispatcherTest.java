@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nucleon.config.BatchConfig;
+import io.nucleon.function.BatchFunction;
+import io.nucleon.function.BatchResult;
 import io.nucleon.function.Context;
 import io.nucleon.function.Event;
 import io.nucleon.function.Function;
@@ -18,8 +21,10 @@ import io.nucleon.runtime.function.FunctionLogger;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -42,6 +47,7 @@ class AckingDispatcherTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
     private final List<String> handledInOrder = new CopyOnWriteArrayList<>();
+    private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private final CountDownLatch gate = new CountDownLatch(1);
     private WorkerPool pool;
     private AckingDispatcher<TestMessage> dispatcher;
@@ -63,6 +69,16 @@ class AckingDispatcherTest {
     }
 
     private void start(int numWorkers, int maxInFlight, RetryPolicy retry, boolean deadLetters, Duration eventTimeout) {
+        start(numWorkers, maxInFlight, retry, deadLetters, eventTimeout, Optional.empty());
+    }
+
+    private void start(
+            int numWorkers,
+            int maxInFlight,
+            RetryPolicy retry,
+            boolean deadLetters,
+            Duration eventTimeout,
+            Optional<BatchConfig> batch) {
         pool = new WorkerPool(new WorkerPoolSettings(
                 "pool",
                 "fn",
@@ -79,7 +95,7 @@ class AckingDispatcherTest {
         dispatcher = new AckingDispatcher<>(
                 events,
                 new TestAdapter(),
-                new AckingDispatcher.Settings("t1", retry, maxInFlight, deadLetters),
+                new AckingDispatcher.Settings("t1", retry, maxInFlight, deadLetters, batch),
                 metrics);
     }
 
@@ -317,6 +333,59 @@ class AckingDispatcherTest {
         }
     }
 
+    @Test
+    void shouldHandAFullBatchToTheBatchFunctionAndAcknowledgeEachMessage() throws Exception {
+        start(2, 16, fastRetry(3), true, Duration.ofMinutes(1), Optional.of(new BatchConfig(4, Duration.ofMinutes(1))));
+        List<TestMessage> messages = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            messages.add(new TestMessage("ok-b" + i, null));
+            dispatcher.submit(messages.get(i));
+        }
+        await().atMost(WAIT).until(() -> messages.stream().allMatch(m -> m.acks.get() == 1));
+        assertThat(batchSizes).containsExactly(4, 4);
+    }
+
+    @Test
+    void shouldSendAPartBatchWhenItsTimeoutPasses() throws Exception {
+        start(
+                1,
+                16,
+                fastRetry(3),
+                true,
+                Duration.ofMinutes(1),
+                Optional.of(new BatchConfig(100, Duration.ofMillis(50))));
+        TestMessage first = new TestMessage("ok-t1", null);
+        TestMessage second = new TestMessage("ok-t2", null);
+        dispatcher.submit(first);
+        dispatcher.submit(second);
+        await().atMost(WAIT).until(() -> first.acks.get() == 1 && second.acks.get() == 1);
+        assertThat(batchSizes).containsExactly(2);
+    }
+
+    @Test
+    void shouldRetryOnlyTheFailedMessagesOfABatchThenDeadLetterThem() throws Exception {
+        start(1, 16, fastRetry(3), true, Duration.ofMinutes(1), Optional.of(new BatchConfig(3, Duration.ofMinutes(1))));
+        TestMessage fine = new TestMessage("ok-p", null);
+        TestMessage flaky = new TestMessage("fail1-p", null);
+        TestMessage poison = new TestMessage("boom-p", null);
+        dispatcher.submit(fine);
+        dispatcher.submit(flaky);
+        dispatcher.submit(poison);
+        await().atMost(WAIT).until(() -> poison.deadLetters.size() == 1 && flaky.acks.get() == 1);
+        assertThat(fine.acks).hasValue(1);
+        assertThat(runsOf("ok-p"))
+                .as("a message that succeeded is not run again")
+                .isEqualTo(1);
+        assertThat(runsOf("fail1-p")).isEqualTo(2);
+        assertThat(runsOf("boom-p")).isEqualTo(3);
+        assertThat(poison.deadLetters.get(0).errorClass()).isEqualTo("batch-failure");
+        assertThat(batchSizes)
+                .as("the first batch, then retries in batches of one")
+                .startsWith(3)
+                .contains(1);
+        await().atMost(WAIT).until(() -> dispatcher.inFlight() == 0);
+    }
+
     private int runsOf(String body) {
         AtomicInteger count = runs.get(body);
         return count == null ? 0 : count.get();
@@ -326,7 +395,26 @@ class AckingDispatcherTest {
         return registry.get(name).functionCounter().count();
     }
 
-    private final class Scripted implements Function {
+    /** Runs each body of a batch through {@link Scripted}'s rules; reports the ones that threw as failed. */
+    private final class Scripted implements Function, BatchFunction {
+
+        @Override
+        public BatchResult handleBatch(Context context, List<Event> events) throws Exception {
+            batchSizes.add(events.size());
+            List<Integer> failed = new ArrayList<>();
+            for (int i = 0; i < events.size(); i++) {
+                try {
+                    handle(context, events.get(i));
+                } catch (IllegalStateException e) {
+                    failed.add(i);
+                }
+            }
+            return failed.isEmpty()
+                    ? BatchResult.success()
+                    : BatchResult.failed(
+                            failed.stream().mapToInt(Integer::intValue).toArray());
+        }
+
         @Override
         public Response handle(Context context, Event event) throws Exception {
             String body = event.bodyString();

@@ -56,7 +56,12 @@ final class MqttTrigger implements Trigger {
         dispatcher = new AckingDispatcher<>(
                 context.dispatcher(),
                 MqttMessageAdapter.INSTANCE,
-                new AckingDispatcher.Settings(name(), config.retry(), config.maxInFlight(), config.deadLetters()),
+                new AckingDispatcher.Settings(
+                        name(),
+                        config.retry(),
+                        config.maxInFlight(),
+                        config.deadLetters(),
+                        context.config().batch()),
                 new DeliveryMetrics(context.registry(), context.functionName(), MqttTriggerFactory.KIND, name()));
         try {
             consumer = new MqttConsumer(

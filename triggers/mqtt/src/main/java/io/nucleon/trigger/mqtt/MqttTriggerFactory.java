@@ -15,6 +15,12 @@ public final class MqttTriggerFactory implements TriggerFactory {
         return KIND;
     }
 
+    /** A {@code batch} section hands messages to a {@code BatchFunction}; each is still settled on its own. */
+    @Override
+    public boolean supportsBatches() {
+        return true;
+    }
+
     @Override
     public Trigger create(TriggerContext context) {
         MqttTriggerConfig config = MqttTriggerConfig.from(
@@ -22,6 +28,12 @@ public final class MqttTriggerFactory implements TriggerFactory {
                 context.functionName(),
                 context.config().name(),
                 context.config().numWorkers());
+        if (config.ordered() && context.config().batch().isPresent()) {
+            throw context.config()
+                    .attributes()
+                    .required("ordered")
+                    .error("cannot be combined with a batch section: order per topic needs one message at a time");
+        }
         return new MqttTrigger(context, config);
     }
 }

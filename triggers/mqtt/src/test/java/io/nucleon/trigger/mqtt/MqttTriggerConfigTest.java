@@ -281,10 +281,22 @@ class MqttTriggerConfigTest {
     // ---- the trigger and its factory ------------------------------------------------------------------
 
     @Test
+    void shouldRefuseOrderPerTopicTogetherWithABatchSection() {
+        List<String> attributes = new java.util.ArrayList<>(REQUIRED);
+        attributes.add("ordered: true");
+        String yaml =
+                yaml(attributes, 1).replace("      attributes:\n", "      batch: {batchSize: 10}\n      attributes:\n");
+
+        assertThatThrownBy(() -> new MqttTriggerFactory().create(context(yaml)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(WHERE + ".ordered: cannot be combined with a batch section");
+    }
+
+    @Test
     void shouldCreateTheTriggerThroughItsFactory() {
         MqttTriggerFactory factory = new MqttTriggerFactory();
         assertThat(factory.kind()).isEqualTo("mqtt");
-        assertThat(factory.supportsBatches()).isFalse();
+        assertThat(factory.supportsBatches()).isTrue();
 
         Trigger trigger = factory.create(context(yaml(REQUIRED, 1)));
 

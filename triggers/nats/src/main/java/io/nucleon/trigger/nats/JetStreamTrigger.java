@@ -83,7 +83,8 @@ final class JetStreamTrigger implements Trigger {
                         name(),
                         config.retry(),
                         config.maxInFlight(),
-                        !config.deadLetterSubject().isEmpty()),
+                        !config.deadLetterSubject().isEmpty(),
+                        context.config().batch()),
                 metrics);
         connection = config.connection().connect("nucleon-" + context.functionName() + "-" + name(), monitor, name());
         try {

@@ -18,10 +18,22 @@ public final class JetStreamTriggerFactory implements TriggerFactory {
         return KIND;
     }
 
+    /** A {@code batch} section hands messages to a {@code BatchFunction}; each is still settled on its own. */
+    @Override
+    public boolean supportsBatches() {
+        return true;
+    }
+
     @Override
     public Trigger create(TriggerContext context) {
         JetStreamTriggerConfig config = JetStreamTriggerConfig.from(
                 context.config().attributes(), context.config().numWorkers());
+        if (config.ordered() && context.config().batch().isPresent()) {
+            throw context.config()
+                    .attributes()
+                    .required("ordered")
+                    .error("cannot be combined with a batch section: order per subject needs one message at a time");
+        }
         return new JetStreamTrigger(context, config);
     }
 }

@@ -80,7 +80,8 @@ final class NatsTrigger implements Trigger {
                         name(),
                         config.retry(),
                         config.maxInFlight(),
-                        !config.deadLetterSubject().isEmpty()),
+                        !config.deadLetterSubject().isEmpty(),
+                        context.config().batch()),
                 metrics);
         connection = config.connection().connect("nucleon-" + context.functionName() + "-" + name(), monitor, name());
         deadLetters = config.deadLetterSubject().isEmpty()

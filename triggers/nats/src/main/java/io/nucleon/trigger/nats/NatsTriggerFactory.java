@@ -15,6 +15,12 @@ public final class NatsTriggerFactory implements TriggerFactory {
         return KIND;
     }
 
+    /** A {@code batch} section hands messages to a {@code BatchFunction}; each is still settled on its own. */
+    @Override
+    public boolean supportsBatches() {
+        return true;
+    }
+
     @Override
     public Trigger create(TriggerContext context) {
         NatsTriggerConfig config = NatsTriggerConfig.from(

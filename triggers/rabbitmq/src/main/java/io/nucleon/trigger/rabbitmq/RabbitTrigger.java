@@ -72,7 +72,12 @@ final class RabbitTrigger implements Trigger, RabbitSession.Listener {
         this.dispatcher = new AckingDispatcher<>(
                 context.dispatcher(),
                 RabbitMessageAdapter.INSTANCE,
-                new AckingDispatcher.Settings(name(), config.retry(), config.maxInFlight(), config.deadLetters()),
+                new AckingDispatcher.Settings(
+                        name(),
+                        config.retry(),
+                        config.maxInFlight(),
+                        config.deadLetters(),
+                        context.config().batch()),
                 metrics);
         this.connector = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform()
                 .name("nucleon-rabbitmq-" + name())

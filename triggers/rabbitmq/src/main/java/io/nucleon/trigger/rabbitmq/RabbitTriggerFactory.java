@@ -21,6 +21,12 @@ public final class RabbitTriggerFactory implements TriggerFactory {
         return Set.of("rabbitmq");
     }
 
+    /** A {@code batch} section hands messages to a {@code BatchFunction}; each is still settled on its own. */
+    @Override
+    public boolean supportsBatches() {
+        return true;
+    }
+
     @Override
     public Trigger create(TriggerContext context) {
         RabbitTriggerConfig config = RabbitTriggerConfig.from(

@@ -120,8 +120,16 @@ final class RabbitFixture implements AutoCloseable {
      * @param attributes YAML lines for the attributes mapping, each indented 8 spaces, {@code url} included
      */
     Processor start(String kind, int numWorkers, String attributes) {
-        String yaml =
-                """
+        return start(kind, numWorkers, attributes, RecordingFunction.class.getName(), "");
+    }
+
+    /**
+     * A processor running {@code handler} with a trigger "orders".
+     *
+     * @param triggerSection more YAML lines of the trigger's section (e.g. {@code batch}), indented 6 spaces
+     */
+    Processor start(String kind, int numWorkers, String attributes, String handler, String triggerSection) {
+        String yaml = """
                 metadata:
                   name: %s
                 spec:
@@ -131,9 +139,10 @@ final class RabbitFixture implements AutoCloseable {
                     orders:
                       kind: %s
                       numWorkers: %d
+                %s
                       attributes:
                 %s
-                """.formatted(function, RecordingFunction.class.getName(), eventTimeout, kind, numWorkers, attributes);
+                """.formatted(function, handler, eventTimeout, kind, numWorkers, triggerSection, attributes);
         ProcessorSettings settings = ProcessorSettings.defaults(
                         FunctionConfigLoader.parse(yaml, "function.yaml"), List.of())
                 .withAdmin("127.0.0.1", 0)

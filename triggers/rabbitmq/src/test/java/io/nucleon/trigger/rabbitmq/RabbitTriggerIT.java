@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.nucleon.runtime.Processor;
+import io.nucleon.testing.functions.RecordingBatchFunction;
 import io.nucleon.testing.functions.Run;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -149,6 +150,40 @@ class RabbitTriggerIT {
                 .isEqualTo(1);
         assertEverythingAcknowledgedAfterClosing(f);
         assertThat(f.ready(dlq)).as("only the poison message was dead-lettered").isZero();
+    }
+
+    @Test
+    void shouldHandMicroBatchesToABatchFunctionAndDeadLetterOnlyItsFailedMessages(TestInfo test) throws Exception {
+        RabbitFixture f = fixture(test);
+        String dlx = f.exchange(f.function + "-dlx");
+        String dlq = f.queue(f.function + "-dlq");
+        processor = f.start(
+                "rabbit-mq",
+                2,
+                f.attributes(RabbitFixture.URL, "deadLetterExchange: " + dlx),
+                RecordingBatchFunction.class.getName(),
+                "      batch: {batchSize: 10, timeout: 50ms}");
+        f.channel().queueDeclare(dlq, false, false, false, null);
+        f.channel().queueBind(dlq, dlx, "");
+        List<String> bodies = new java.util.ArrayList<>();
+        for (int i = 0; i < 29; i++) {
+            bodies.add("ok-" + i);
+        }
+        bodies.add("poison-29");
+        f.publish(bodies.toArray(String[]::new));
+
+        await().atMost(WAIT).until(() -> f.ready(dlq) == 1);
+        await().atMost(WAIT).until(() -> f.recorder.succeededValues().size() == 29);
+        assertThat(new String(f.get(dlq).getBody(), StandardCharsets.UTF_8)).isEqualTo("poison-29");
+        assertThat(f.recorder.batchSizes()).as("messages arrive in batches").anyMatch(size -> size > 1);
+        assertThat(f.recorder.batchSizes()).allMatch(size -> size <= 10);
+        assertThat(f.recorder.attemptsOf("poison-29"))
+                .as("retried alone, then dead-lettered")
+                .isEqualTo(3);
+        assertThat(f.recorder.attemptsOf("ok-0"))
+                .as("a message that succeeded is not run again")
+                .isEqualTo(1);
+        assertEverythingAcknowledgedAfterClosing(f);
     }
 
     @Test
