@@ -49,6 +49,7 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     private static final Logger LOG = LoggerFactory.getLogger(AckingDispatcher.class);
     private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long RING_FULL_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long SETTLE_AT_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(2);
 
     /**
      * What the dispatcher needs to know about its trigger.
@@ -203,11 +204,27 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     }
 
     private boolean tryDispatchBatch(List<Delivery<M>> deliveries) {
-        running.incrementAndGet();
+        if (!startRunning()) {
+            return false;
+        }
         MessageBatch<M> batch =
                 new MessageBatch<>(deliveries, adapter, dispatcher.triggerKind(), settings.triggerName());
         EventSlot slot = dispatcher.dispatchGroup(batch, completion);
         if (slot == null) {
+            running.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Counts a dispatch as running before it happens, then checks for a close: {@link #close(Duration)}
+     * sets {@code stopped} before it reads {@code running}, so it either sees this dispatch or this
+     * dispatch sees it stopping, and no message runs after the settle thread has gone.
+     */
+    private boolean startRunning() {
+        running.incrementAndGet();
+        if (stopped) {
             running.decrementAndGet();
             return false;
         }
@@ -225,8 +242,18 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
                     () -> {
                         if (stopped) {
                             deliveries.forEach(this::abandon);
-                        } else if (!tryDispatchBatch(deliveries)) {
-                            dispatchBatchLater(deliveries, RING_FULL_RETRY_NANOS);
+                            return;
+                        }
+                        List<Delivery<M>> live = new ArrayList<>(deliveries.size());
+                        for (Delivery<M> delivery : deliveries) {
+                            if (delivery.message.returnedToBroker()) {
+                                finish(delivery);
+                            } else {
+                                live.add(delivery);
+                            }
+                        }
+                        if (!live.isEmpty() && !tryDispatchBatch(live)) {
+                            dispatchBatchLater(live, RING_FULL_RETRY_NANOS);
                         }
                     },
                     delayNanos,
@@ -257,7 +284,9 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         if (settings.batch().isPresent()) {
             return tryDispatchBatch(List.of(delivery)); // a BatchFunction takes its retries in batches too
         }
-        running.incrementAndGet();
+        if (!startRunning()) {
+            return false;
+        }
         EventSlot slot = dispatcher.dispatch(deliveryAdapter, delivery, completion);
         if (slot == null) {
             running.decrementAndGet();
@@ -275,6 +304,8 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         schedule(delivery, delayNanos, () -> {
             if (stopped) {
                 abandon(delivery);
+            } else if (delivery.message.returnedToBroker()) {
+                finish(delivery); // the broker delivers it again: that delivery is the one to run
             } else if (!tryDispatch(delivery)) {
                 dispatchLater(delivery, RING_FULL_RETRY_NANOS);
             }
@@ -454,6 +485,10 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     }
 
     private void sendToDeadLetters(Delivery<M> delivery, int attempts) {
+        if (delivery.message.returnedToBroker()) {
+            finish(delivery); // nothing to dead-letter: the broker has it back and delivers it again
+            return;
+        }
         try {
             delivery.message.deadLetter(new DeliveryFailure(delivery.errorClass, delivery.error, attempts));
             problem = null;
@@ -568,13 +603,17 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         boolean drained = running.get() == 0;
         settler.shutdown();
         try {
-            drained &= settler.awaitTermination(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            // The acknowledgements queued last still get their time, even when the runs used up the timeout.
+            long settleNanos = Math.max(deadline - System.nanoTime(), SETTLE_AT_CLOSE_NANOS);
+            drained &= settler.awaitTermination(settleNanos, TimeUnit.NANOSECONDS);
+            if (!drained) {
+                settler.shutdownNow();
+                settler.awaitTermination(SETTLE_AT_CLOSE_NANOS, TimeUnit.NANOSECONDS); // the task in progress
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            drained = false;
-        }
-        if (!drained) {
             settler.shutdownNow();
+            drained = false;
         }
         return drained;
     }

@@ -64,6 +64,17 @@ public interface BrokerMessage {
     void deadLetter(DeliveryFailure failure) throws Exception;
 
     /**
+     * Whether the broker has taken the message back by itself and will deliver it again (the channel or
+     * connection it came on is gone). A copy held here for a retry or a dead letter is then let go instead
+     * of run or sent: it could never be settled, and the new delivery is handled on its own.
+     *
+     * @return {@code true} when this delivery can no longer be settled
+     */
+    default boolean returnedToBroker() {
+        return false;
+    }
+
+    /**
      * The message's order group: messages with the same key run one at a time in arrival order, a
      * failed one blocking those behind it until it succeeds or is dead-lettered.
      *

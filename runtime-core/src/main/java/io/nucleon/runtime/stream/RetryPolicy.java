@@ -51,6 +51,10 @@ public record RetryPolicy(int maxAttempts, long initialBackoffNanos, long maxBac
         int maxAttempts = node.integer("maxAttempts", DEFAULT_MAX_ATTEMPTS, 1, 1_000_000);
         Duration initial = node.duration("initialBackoff", DEFAULT_INITIAL_BACKOFF);
         Duration max = node.duration("maxBackoff", DEFAULT_MAX_BACKOFF);
+        if (initial.isZero()) {
+            // without a dead-letter destination a record that keeps failing would be retried in a busy loop
+            throw node.required("initialBackoff").error("must be longer than 0");
+        }
         if (max.compareTo(initial) < 0) {
             // Point at whichever of the two the file sets; the other may be a default.
             throw node.child("maxBackoff")

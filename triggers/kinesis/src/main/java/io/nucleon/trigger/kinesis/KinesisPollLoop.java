@@ -382,9 +382,11 @@ final class KinesisPollLoop implements Runnable, EventCompletion {
     }
 
     private void sendDeadLetters(ShardState shard, long now) {
+        CompletableFuture<Void> before = shard.deadLettering();
         outcomes.sendDeadLettersIfDue(shard, now);
         CompletableFuture<Void> sends = shard.deadLettering();
-        if (sends != null && !sends.isDone()) {
+        if (sends != null && sends != before) {
+            // once per send, when it starts: the loop wakes when the stream has answered
             sends.whenComplete((ignored, error) -> wake());
         }
     }

@@ -208,6 +208,10 @@ final class ShardState extends OrderedSource<Record> {
                 && settledSeq() == null
                 && startedAt == null) {
             startedAt = ShardCheckpoint.startedAt(nowMillis);
+            // A later iterator (this one expired, say, before the first record came) must not start at a
+            // later LATEST and skip what was put meanwhile: it starts from when this one was issued.
+            start = StartPosition.atTimestamp(
+                    java.time.Instant.ofEpochMilli(nowMillis).minus(ShardPlanner.CLOCK_SKEW_ALLOWANCE));
         }
     }
 

@@ -406,6 +406,15 @@ final class MqttConsumer implements MqttCallback, AutoCloseable {
         }
     }
 
+    /**
+     * Whether the broker delivers this message again by itself: it came with QoS 1 or 2 on a connection
+     * that is gone, and the session is persistent. A copy held here then must not be retried or
+     * dead-lettered as well (it could never be acknowledged; the new copy is handled on its own).
+     */
+    boolean redeliveredByBroker(MqttTriggerMessage message) {
+        return message.qos() > 0 && !config.cleanSession() && message.connection() != connection;
+    }
+
     DeadLetterPublisher deadLetters() {
         return deadLetters;
     }

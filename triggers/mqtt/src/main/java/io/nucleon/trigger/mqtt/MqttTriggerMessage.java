@@ -110,6 +110,20 @@ final class MqttTriggerMessage implements BrokerMessage {
         }
     }
 
+    /**
+     * A failed message that came on a lost connection is left to the broker, which delivers it again on
+     * the new connection; one on the live connection is retried here (MQTT has no negative acknowledgement).
+     */
+    @Override
+    public boolean redeliverLater(long delayNanos) {
+        return consumer.redeliveredByBroker(this);
+    }
+
+    @Override
+    public boolean returnedToBroker() {
+        return consumer.redeliveredByBroker(this);
+    }
+
     @Override
     public String orderKey() {
         return orderKey;

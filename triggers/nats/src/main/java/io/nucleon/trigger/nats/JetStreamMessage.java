@@ -59,8 +59,8 @@ final class JetStreamMessage extends NatsMessage {
     /** The server delivers it again after the backoff; the trigger does not hold it meanwhile. */
     @Override
     public boolean redeliverLater(long delayNanos) {
+        settled(); // first, so the keep-alive sends no in-progress after the nak (that would restart ackWait)
         message.nakWithDelay(Duration.ofNanos(delayNanos));
-        settled();
         return true;
     }
 

@@ -80,6 +80,11 @@ final class RabbitMessage implements BrokerMessage {
      * and nothing can be rejected: it is left to its next delivery.
      */
     @Override
+    public boolean returnedToBroker() {
+        return !session.open();
+    }
+
+    @Override
     public void deadLetter(DeliveryFailure failure) throws Exception {
         if (session.open()) {
             session.reject(envelope.getDeliveryTag());

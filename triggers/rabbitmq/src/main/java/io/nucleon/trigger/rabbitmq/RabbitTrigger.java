@@ -162,8 +162,12 @@ final class RabbitTrigger implements Trigger, RabbitSession.Listener {
         try {
             failure = connector.submit(() -> attempt(true)).get();
         } catch (ExecutionException e) {
+            close(); // no thread of this trigger outlives a failed start
             throw new IllegalStateException(
                     "trigger '" + name() + "': " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            close();
+            throw e;
         }
         if (failure != null && failure.refusal()) {
             close();
