@@ -286,15 +286,7 @@ class AckingDispatcherTest {
     @Test
     void shouldRunATimedOutMessageOfAnOrderGroupAgainOnlyAfterItsStuckRunHasEnded() throws Exception {
         start(2, 8, fastRetry(3), true, Duration.ofMillis(100));
-        TimeoutWatchdog watchdog = new TimeoutWatchdog(List.of(pool), new SystemNanoClock());
-        AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
-            while (watching.get()) {
-                watchdog.doWork();
-                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-            }
-        });
-        try {
+        try (AutoCloseable watching = watchTimeouts()) {
             TestMessage message = new TestMessage("wait-stuck", "k");
             dispatcher.submit(message);
             await().atMost(WAIT).until(() -> counter("nucleon_processor_event_timeouts") == 1);
@@ -305,31 +297,17 @@ class AckingDispatcherTest {
             gate.countDown();
             await().atMost(WAIT).until(() -> message.acks.get() == 1);
             assertThat(runsOf("wait-stuck")).isEqualTo(2);
-        } finally {
-            watching.set(false);
-            watcher.join();
         }
     }
 
     @Test
     void shouldRetryATimedOutMessageWithoutOrderWhileItsStuckRunGoesOn() throws Exception {
         start(2, 8, fastRetry(3), true, Duration.ofMillis(100));
-        TimeoutWatchdog watchdog = new TimeoutWatchdog(List.of(pool), new SystemNanoClock());
-        AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
-            while (watching.get()) {
-                watchdog.doWork();
-                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
-            }
-        });
-        try {
+        try (AutoCloseable watching = watchTimeouts()) {
             TestMessage message = new TestMessage("wait-forever", null);
             dispatcher.submit(message);
             await().atMost(WAIT).until(() -> runsOf("wait-forever") >= 2);
             assertThat(message.acks).as("every run is stuck").hasValue(0);
-        } finally {
-            watching.set(false);
-            watcher.join();
         }
     }
 
@@ -384,6 +362,22 @@ class AckingDispatcherTest {
                 .startsWith(3)
                 .contains(1);
         await().atMost(WAIT).until(() -> dispatcher.inFlight() == 0);
+    }
+
+    /** Runs the pool's timeout watchdog every 5 ms until closed, as the processor does. */
+    private AutoCloseable watchTimeouts() {
+        TimeoutWatchdog watchdog = new TimeoutWatchdog(List.of(pool), new SystemNanoClock());
+        AtomicBoolean watching = new AtomicBoolean(true);
+        Thread watcher = Thread.ofPlatform().daemon(true).start(() -> {
+            while (watching.get()) {
+                watchdog.doWork();
+                LockSupport.parkNanos(Duration.ofMillis(5).toNanos());
+            }
+        });
+        return () -> {
+            watching.set(false);
+            watcher.join();
+        };
     }
 
     private int runsOf(String body) {
