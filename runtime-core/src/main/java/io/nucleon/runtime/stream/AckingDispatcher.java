@@ -7,13 +7,9 @@ import io.nucleon.runtime.dispatch.EventCompletion;
 import io.nucleon.runtime.dispatch.EventDispatcher;
 import io.nucleon.runtime.dispatch.EventOutcome;
 import io.nucleon.runtime.dispatch.EventSlot;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -82,9 +78,9 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     private final DeliveryMetrics metrics;
     private final Semaphore permits;
     private final ScheduledThreadPoolExecutor settler;
-    private final Map<String, ArrayDeque<Delivery<M>>> orderQueues = new HashMap<>();
+    private final OrderQueues<M> orderQueues = new OrderQueues<>();
     private final AtomicInteger running = new AtomicInteger();
-    private final DeliveryAdapter deliveryAdapter = new DeliveryAdapter();
+    private final DeliveryAdapter<M> deliveryAdapter;
     private final EventCompletion completion = this::completed;
     /** Batch mode: the batch being filled, and which filling a scheduled timeout flush belongs to. */
     private final List<Delivery<M>> filling = new ArrayList<>();
@@ -107,6 +103,7 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
             EventDispatcher dispatcher, EventAdapter<M> adapter, Settings settings, DeliveryMetrics metrics) {
         this.dispatcher = dispatcher;
         this.adapter = adapter;
+        this.deliveryAdapter = new DeliveryAdapter<>(adapter, this::timedOutRunReleased);
         this.settings = settings;
         this.metrics = metrics;
         this.permits = new Semaphore(settings.maxInFlight());
@@ -141,7 +138,7 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         if (settings.batch().isPresent()) {
             return fillBatch(delivery);
         }
-        if (waitsForItsTurn(delivery)) {
+        if (orderQueues.waitsForItsTurn(delivery)) {
             return true;
         }
         while (!tryDispatch(delivery)) {
@@ -263,23 +260,6 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         }
     }
 
-    /** @return whether the message queues behind an unsettled one of its order group */
-    private boolean waitsForItsTurn(Delivery<M> delivery) {
-        String key = delivery.message.orderKey();
-        if (key == null) {
-            return false;
-        }
-        synchronized (orderQueues) {
-            ArrayDeque<Delivery<M>> queue = orderQueues.get(key);
-            if (queue != null) {
-                queue.add(delivery);
-                return true;
-            }
-            orderQueues.put(key, new ArrayDeque<>());
-            return false;
-        }
-    }
-
     private boolean tryDispatch(Delivery<M> delivery) {
         if (settings.batch().isPresent()) {
             return tryDispatchBatch(List.of(delivery)); // a BatchFunction takes its retries in batches too
@@ -343,6 +323,11 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
         }
         slot.release();
         queueSettle(delivery, outcome, response, error);
+    }
+
+    /** A timed-out message's stuck worker has let go of it: it may be settled (and run) again. */
+    private void timedOutRunReleased(Delivery<M> delivery) {
+        queueSettle(delivery, EventOutcome.TIMEOUT, null, null);
     }
 
     private void queueSettle(Delivery<M> delivery, EventOutcome outcome, Response response, Throwable error) {
@@ -515,7 +500,7 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
 
     /** The message is settled: the next of its order group may run, and another may be taken. */
     private void finish(Delivery<M> delivery) {
-        Delivery<M> next = nextInOrder(delivery);
+        Delivery<M> next = orderQueues.next(delivery);
         if (next != null) {
             dispatchLater(next, 0);
         }
@@ -525,26 +510,11 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
 
     /** The message leaves unsettled (stopping): the broker delivers it again later. */
     private void abandon(Delivery<M> delivery) {
-        Delivery<M> next = nextInOrder(delivery);
+        Delivery<M> next = orderQueues.next(delivery);
         metrics.inFlight(-1);
         permits.release();
         if (next != null) {
             abandon(next);
-        }
-    }
-
-    private Delivery<M> nextInOrder(Delivery<M> delivery) {
-        String key = delivery.message.orderKey();
-        if (key == null) {
-            return null;
-        }
-        synchronized (orderQueues) {
-            ArrayDeque<Delivery<M>> queue = orderQueues.get(key);
-            Delivery<M> next = queue == null ? null : queue.poll();
-            if (next == null) {
-                orderQueues.remove(key);
-            }
-            return next;
         }
     }
 
@@ -623,83 +593,5 @@ public final class AckingDispatcher<M extends BrokerMessage> implements AutoClos
     public void close() {
         stopped = true;
         settler.shutdownNow();
-    }
-
-    /** Reads the trigger's message out of its delivery, so triggers write an adapter for their own type. */
-    private final class DeliveryAdapter implements EventAdapter<Delivery<M>> {
-
-        @Override
-        public ByteBuffer body(Delivery<M> delivery) {
-            return adapter.body(delivery.message);
-        }
-
-        @Override
-        public int bodySize(Delivery<M> delivery) {
-            return adapter.bodySize(delivery.message);
-        }
-
-        @Override
-        public String contentType(Delivery<M> delivery) {
-            return adapter.contentType(delivery.message);
-        }
-
-        @Override
-        public String header(Delivery<M> delivery, String name) {
-            return adapter.header(delivery.message, name);
-        }
-
-        @Override
-        public Map<String, String> headers(Delivery<M> delivery) {
-            return adapter.headers(delivery.message);
-        }
-
-        @Override
-        public String method(Delivery<M> delivery) {
-            return adapter.method(delivery.message);
-        }
-
-        @Override
-        public String path(Delivery<M> delivery) {
-            return adapter.path(delivery.message);
-        }
-
-        @Override
-        public String query(Delivery<M> delivery) {
-            return adapter.query(delivery.message);
-        }
-
-        @Override
-        public long timestampMillis(Delivery<M> delivery) {
-            return adapter.timestampMillis(delivery.message);
-        }
-
-        @Override
-        public int partition(Delivery<M> delivery) {
-            return adapter.partition(delivery.message);
-        }
-
-        @Override
-        public long offset(Delivery<M> delivery) {
-            return adapter.offset(delivery.message);
-        }
-
-        @Override
-        public String topic(Delivery<M> delivery) {
-            return adapter.topic(delivery.message);
-        }
-
-        @Override
-        public ByteBuffer key(Delivery<M> delivery) {
-            return adapter.key(delivery.message);
-        }
-
-        /** The slot is recycled: both the trigger and the worker have let go of the message. */
-        @Override
-        public void release(Delivery<M> delivery) {
-            if (delivery.settleWhenReleased) {
-                delivery.settleWhenReleased = false;
-                queueSettle(delivery, EventOutcome.TIMEOUT, null, null);
-            }
-        }
     }
 }
