@@ -105,14 +105,4 @@ public final class DeliveryMetrics {
     public long handledCount() {
         return handled.sum();
     }
-
-    /** @return messages dead-lettered */
-    public long deadLetteredCount() {
-        return deadLettered.sum();
-    }
-
-    /** @return messages taken and not yet settled */
-    public int inFlightCount() {
-        return inFlight.get();
-    }
 }
