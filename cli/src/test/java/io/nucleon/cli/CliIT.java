@@ -2,6 +2,7 @@ package io.nucleon.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nucleon.cli.platform.Ports;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -468,9 +469,7 @@ class CliIT {
         return tmp.resolve(dir);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static int freePort() {
+        return Ports.free();
     }
 }
