@@ -52,4 +52,36 @@ public interface InitContext {
      * @param value the object to keep for this worker; may be {@code null}
      */
     void userData(Object value);
+
+    /**
+     * The context cache: bounded, with time-to-live, shared by all workers of this processor ({@code spec.cache}).
+     *
+     * @return the cache
+     */
+    ContextCache cache();
+
+    /**
+     * The function's own metrics, published on {@code /metrics} with the function's tags.
+     *
+     * @return the metrics view
+     */
+    FunctionMetrics metrics();
+
+    /**
+     * A data binding declared in {@code spec.dataBindings}: a client to an outside system that the processor
+     * connected and checked before the first event and closes at shutdown. Fetch it in {@link Lifecycle#init} and
+     * keep it in a field. Bindings whose client is not thread-safe (a RabbitMQ channel) give each worker its own.
+     *
+     * <pre>{@code
+     * KafkaProducerBinding orders = context.dataBinding("orders", KafkaProducerBinding.class);
+     * }</pre>
+     *
+     * @param <T> the binding's type
+     * @param name the binding's key in {@code spec.dataBindings}
+     * @param type the binding's type, as its kind's documentation names it
+     * @return the binding
+     * @throws IllegalArgumentException when no binding has that name, or it is of another type (the message says
+     *     which bindings there are and what type this one has)
+     */
+    <T> T dataBinding(String name, Class<T> type);
 }

@@ -19,12 +19,18 @@ public interface Lifecycle {
 
     /**
      * The drain hook: called on each worker, on the worker's own thread and between events, when a
-     * stream trigger is about to give partitions up (a Kafka rebalance). The events of those partitions
-     * have been handled or abandoned by then. Flush what the instance buffers on behalf of those events
-     * (a pending producer batch, an open file) so that the next owner of the partitions neither loses
-     * nor repeats it. The processor waits for the hook with a bound ({@code workerTerminationTimeout}).
+     * stream trigger is about to give partitions up (a Kafka rebalance), and once more when the processor
+     * stops, after the worker's last event and before {@link #close()} (skipped at the stop when a
+     * trigger's own drain already ran after that last event). The events concerned have been handled or
+     * abandoned by then. Flush what the instance buffers on behalf of those events (a pending producer
+     * batch, an open file) so that the next owner of the partitions neither loses nor repeats it; data
+     * bindings are still open. The processor waits for a rebalance's hook with a bound ({@code
+     * workerTerminationTimeout}).
      *
-     * @throws Exception logged by the processor; the rebalance goes on
+     * <p>Order for one worker: {@code init}, events (and a {@code drain} per rebalance), {@code drain},
+     * {@code close}.
+     *
+     * @throws Exception logged by the processor; the rebalance or the stop goes on
      */
     default void drain() throws Exception {}
 

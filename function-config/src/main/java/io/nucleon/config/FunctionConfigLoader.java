@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -45,7 +46,9 @@ public final class FunctionConfigLoader {
             "maxReplicas",
             "replicas",
             "build",
-            "platform");
+            "platform",
+            "dataBindings",
+            "cache");
     private static final List<String> BUILD_FIELDS = List.of("dependencies", "repositories");
     private static final List<String> PLATFORM_FIELDS = List.of("attributes");
     private static final List<String> PLATFORM_ATTRIBUTES = List.of("restartPolicy");
@@ -64,6 +67,10 @@ public final class FunctionConfigLoader {
             "batch",
             "url");
     private static final List<String> BATCH_FIELDS = List.of("mode", "batchSize", "timeout");
+    private static final List<String> BINDING_FIELDS = List.of("kind", "name", "url", "attributes", "secrets");
+    private static final List<String> SECRET_SOURCES = List.of("env", "file");
+    private static final List<String> CACHE_FIELDS = List.of("maxEntries", "maxWeightBytes", "ttl");
+    private static final Pattern BINDING_NAME = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
     private FunctionConfigLoader() {}
 
@@ -191,6 +198,8 @@ public final class FunctionConfigLoader {
                 replicas,
                 node.child("build").map(FunctionConfigLoader::build).orElse(BuildSpec.NONE),
                 node.child("platform").map(FunctionConfigLoader::restartPolicy).orElse(RestartPolicy.NO),
+                dataBindings(node),
+                cache(node),
                 node);
     }
 
@@ -303,6 +312,85 @@ public final class FunctionConfigLoader {
                 attributes,
                 node.child("batch").flatMap(FunctionConfigLoader::batch),
                 node);
+    }
+
+    private static Map<String, DataBindingConfig> dataBindings(ConfigNode spec) {
+        Map<String, DataBindingConfig> bindings = new LinkedHashMap<>();
+        spec.child("dataBindings").ifPresent(node -> node.entries()
+                .forEach((name, binding) -> bindings.put(name, dataBinding(name, binding))));
+        return bindings;
+    }
+
+    private static DataBindingConfig dataBinding(String name, ConfigNode node) {
+        node.rejectUnknown(BINDING_FIELDS);
+        if (!BINDING_NAME.matcher(name).matches()) {
+            throw node.error("a data binding's name must be letters, digits, '-', '_' or '.', at most 63 characters,"
+                    + " starting and ending with a letter or digit; got '" + name + "'");
+        }
+        String declaredName = node.string("name", name);
+        if (!declaredName.equals(name)) {
+            throw node.required("name")
+                    .error("must match the data binding's key '" + name + "', got '" + declaredName + "'");
+        }
+        String kind = node.string("kind");
+        ConfigNode attributes = node.child("attributes")
+                .orElseGet(() -> ConfigNode.emptyMapping(node.path() + ".attributes", node.location()));
+        attributes.entries(); // must be a mapping
+        attributes = withTriggerUrl(node, attributes);
+        Map<String, SecretRef> secrets = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigNode> entry :
+                node.child("secrets").map(ConfigNode::entries).orElse(Map.of()).entrySet()) {
+            if (attributes.child(entry.getKey()).isPresent()) {
+                throw entry.getValue()
+                        .error("is set twice: as a secret and in attributes." + entry.getKey() + "; keep the secret");
+            }
+            secrets.put(entry.getKey(), secret(entry.getKey(), entry.getValue()));
+        }
+        return new DataBindingConfig(name, kind, attributes, secrets, node);
+    }
+
+    /** {@code password: {env: DB_PASSWORD}} or {@code password: {file: /run/secrets/db-password}}. */
+    private static SecretRef secret(String name, ConfigNode node) {
+        if (!node.isMapping()) {
+            throw node.error("must name where the secret is read: 'env: VARIABLE' or 'file: /path'; a secret's value"
+                    + " never goes in function.yaml");
+        }
+        node.rejectUnknown(SECRET_SOURCES);
+        boolean env = node.child("env").isPresent();
+        if (env == node.child("file").isPresent()) {
+            throw node.error("needs exactly one of 'env: VARIABLE' and 'file: /path'");
+        }
+        String reference = node.string(env ? "env" : "file").strip();
+        if (reference.isEmpty()) {
+            throw node.required(env ? "env" : "file").error("must not be empty");
+        }
+        return new SecretRef(name, env ? SecretRef.Source.ENV : SecretRef.Source.FILE, reference, node);
+    }
+
+    private static CacheConfig cache(ConfigNode spec) {
+        ConfigNode node =
+                spec.child("cache").orElseGet(() -> ConfigNode.emptyMapping(spec.path() + ".cache", spec.location()));
+        node.rejectUnknown(CACHE_FIELDS);
+        boolean byWeight = node.child("maxWeightBytes").isPresent();
+        if (byWeight && node.child("maxEntries").isPresent()) {
+            throw node.required("maxWeightBytes")
+                    .error("cannot be set together with maxEntries: the cache is bounded by one of them");
+        }
+        OptionalLong maxEntries = byWeight
+                ? OptionalLong.empty()
+                : OptionalLong.of(
+                        node.longValue("maxEntries", CacheConfig.DEFAULT_MAX_ENTRIES, 1, CacheConfig.MAX_ENTRIES));
+        OptionalLong maxWeight = byWeight
+                ? OptionalLong.of(node.sizeBytes("maxWeightBytes", 0, 1, Long.MAX_VALUE))
+                : OptionalLong.empty();
+        Optional<Duration> ttl = Optional.empty();
+        if (node.child("ttl").isPresent()) {
+            ttl = Optional.of(node.duration("ttl", Duration.ZERO));
+            if (ttl.get().isZero() || ttl.get().isNegative()) {
+                throw node.required("ttl").error("must be longer than 0 (leave it out for no expiry)");
+            }
+        }
+        return new CacheConfig(maxEntries, maxWeight, ttl, node);
     }
 
     /**

@@ -21,6 +21,8 @@ import java.util.OptionalInt;
  * @param build what a platform adds when it builds the code ({@code spec.build})
  * @param restartPolicy whether a platform restarts a processor that ended by itself
  *     ({@code spec.platform.attributes.restartPolicy})
+ * @param dataBindings data bindings by name, in file order ({@code spec.dataBindings})
+ * @param cache the context cache's bounds ({@code spec.cache}; the defaults when omitted)
  * @param node the spec section itself, for error messages about it
  */
 public record FunctionSpec(
@@ -35,6 +37,8 @@ public record FunctionSpec(
         OptionalInt replicas,
         BuildSpec build,
         RestartPolicy restartPolicy,
+        Map<String, DataBindingConfig> dataBindings,
+        CacheConfig cache,
         ConfigNode node) {
 
     /** The default of {@code spec.eventTimeout}: {@value} seconds. */
@@ -43,6 +47,7 @@ public record FunctionSpec(
     public FunctionSpec {
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         triggers = Collections.unmodifiableMap(new LinkedHashMap<>(triggers));
+        dataBindings = Collections.unmodifiableMap(new LinkedHashMap<>(dataBindings));
     }
 
     /**

@@ -22,8 +22,9 @@ class FunctionConfigErrorsTest {
     @Test
     void shouldRejectUnknownSpecField() {
         assertThat(error(MINIMAL + "  timeout: 5s\n"))
-                .isEqualTo("function.yaml line 7: spec.timeout: unknown field (known fields: build, description, env, "
-                        + "eventTimeout, handler, maxReplicas, minReplicas, platform, replicas, runtime, triggers)");
+                .isEqualTo(
+                        "function.yaml line 7: spec.timeout: unknown field (known fields: build, cache, dataBindings, description, env, "
+                                + "eventTimeout, handler, maxReplicas, minReplicas, platform, replicas, runtime, triggers)");
     }
 
     @Test
@@ -290,7 +291,7 @@ class FunctionConfigErrorsTest {
     void shouldRejectUnknownFieldWhoseNameEndsLikeKnownOne() {
         assertThat(error(MINIMAL + "  custom.handler: com.example.Other\n"))
                 .isEqualTo(
-                        "function.yaml line 7: spec.custom.handler: unknown field (known fields: build, description, env, "
+                        "function.yaml line 7: spec.custom.handler: unknown field (known fields: build, cache, dataBindings, description, env, "
                                 + "eventTimeout, handler, maxReplicas, minReplicas, platform, replicas, runtime, triggers)");
     }
 

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nucleon.config.FunctionConfig;
 import io.nucleon.config.TriggerConfig;
 import io.nucleon.runtime.admin.AdminServer;
+import io.nucleon.runtime.binding.DataBindings;
 import io.nucleon.runtime.dispatch.EventDispatcher;
 import io.nucleon.runtime.dispatch.TimeoutWatchdog;
 import io.nucleon.runtime.dispatch.WorkerPool;
@@ -16,6 +17,9 @@ import io.nucleon.runtime.function.LoadedFunction;
 import io.nucleon.runtime.spi.Trigger;
 import io.nucleon.runtime.spi.TriggerContext;
 import io.nucleon.runtime.spi.TriggerFactory;
+import io.nucleon.runtime.state.CaffeineContextCache;
+import io.nucleon.runtime.state.FunctionServices;
+import io.nucleon.runtime.state.MicrometerFunctionMetrics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,6 +58,8 @@ public final class Processor implements AutoCloseable {
     private final List<Trigger> triggers = new ArrayList<>();
     private final long startedAtMillis = System.currentTimeMillis();
     private LoadedFunction function;
+    private DataBindings bindings = DataBindings.none();
+    private FunctionServices services;
     private AgentRunner watchdog;
     private AdminServer admin;
     private volatile ProcessorState state = ProcessorState.STARTING;
@@ -89,9 +95,11 @@ public final class Processor implements AutoCloseable {
         config.spec().triggers().values().forEach(trigger -> chosen.add(factories.forTrigger(trigger)));
         function = FunctionLoader.load(config.spec().handler(), settings.classpath());
         checkHandlerFitsTriggers(chosen);
+        createServices();
         createPools();
         createTriggers(chosen);
-        startAdmin(); // /live answers while a slow init (a model, a GPU) runs; /ready waits for READY
+        startAdmin(); // /live answers while bindings connect and a slow init (a model, a GPU) runs
+        services.bindings().checkAll();
         pools.values().forEach(pool -> pool.start(settings.initTimeout()));
         startWatchdog();
         for (Trigger trigger : triggers) {
@@ -133,6 +141,17 @@ public final class Processor implements AutoCloseable {
         }
     }
 
+    /** The cache, metrics and data bindings; binding kinds may come with the function's own jars too. */
+    private void createServices() {
+        Tags tags = Tags.of("function", config.name());
+        bindings = DataBindings.create(
+                config.spec().dataBindings(), function.classLoader(), System::getenv, config.name(), registry);
+        services = new FunctionServices(
+                CaffeineContextCache.create(config.spec().cache(), registry, tags),
+                new MicrometerFunctionMetrics(registry, tags),
+                bindings);
+    }
+
     private void createPools() {
         Map<String, Integer> workersPerPool = new LinkedHashMap<>();
         for (TriggerConfig trigger : config.spec().triggers().values()) {
@@ -149,7 +168,8 @@ public final class Processor implements AutoCloseable {
                     workerId -> new FunctionLogger(config.name(), workerId),
                     function.classLoader(),
                     clock,
-                    config.spec().env()));
+                    config.spec().env(),
+                    services));
             pool.registerMetrics(registry);
             pools.put(name, pool);
         });
@@ -288,6 +308,7 @@ public final class Processor implements AutoCloseable {
             watchdog.close();
         }
         pools.values().forEach(WorkerPool::close);
+        bindings.close(); // after every worker's close, which may still flush through them
         if (admin != null) {
             admin.close();
         }

@@ -51,7 +51,8 @@ public class BlockingQueueHandOff {
                                     new FunctionLogger(NoOpFunction.NAME, i),
                                     i,
                                     NoOpFunction.NAME,
-                                    java.util.Map.of())));
+                                    java.util.Map.of(),
+                                    io.nucleon.runtime.state.FunctionServices.standalone(NoOpFunction.NAME))));
         }
     }
 

@@ -46,6 +46,8 @@ final class Worker implements Runnable {
     private volatile long currentStamp;
     private volatile long startedNanos;
     private final AtomicReference<CompletableFuture<Void>> drainRequest = new AtomicReference<>();
+    /** Whether the drain hook ran after the last event; only the worker's thread reads and writes it. */
+    private boolean drainedSinceEvent;
 
     Worker(WorkerPool pool, int index, Lifecycle instance, WorkerContext context, int generation) {
         this.pool = pool;
@@ -93,6 +95,9 @@ final class Worker implements Runnable {
         }
         Thread.interrupted(); // stop() interrupts to end a wait; close() must be able to block (flush, join)
         runDrainHookIfAsked(); // a retired (timed-out) or stopping worker still answers a pending drain
+        if (!drainedSinceEvent) {
+            runDrainHook(); // the stop: flush before close, unless a trigger's own drain (a revocation) just did
+        }
         closeFunction();
     }
 
@@ -114,6 +119,7 @@ final class Worker implements Runnable {
             slot.releaseByWorker();
             return;
         }
+        drainedSinceEvent = false;
         TriggerMetrics metrics = dispatcher.metrics();
         metrics.recordAllocation(slot.workerWasIdle());
         metrics.recordWait(waited);
@@ -250,6 +256,11 @@ final class Worker implements Runnable {
         if (request == null) {
             return;
         }
+        runDrainHook();
+        request.complete(null);
+    }
+
+    private void runDrainHook() {
         try {
             instance.drain();
         } catch (Throwable t) {
@@ -259,7 +270,7 @@ final class Worker implements Runnable {
                     .setCause(t)
                     .log();
         }
-        request.complete(null);
+        drainedSinceEvent = true;
     }
 
     /**
@@ -376,5 +387,6 @@ final class Worker implements Runnable {
                     .setCause(t)
                     .log();
         }
+        context.closeOwnBindings();
     }
 }

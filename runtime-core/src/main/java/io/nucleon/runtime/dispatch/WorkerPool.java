@@ -39,6 +39,7 @@ public final class WorkerPool implements AutoCloseable {
     private final ClassLoader functionClassLoader;
     private final NanoClock clock;
     private final java.util.Map<String, String> env;
+    private final io.nucleon.runtime.state.FunctionServices services;
     private final EventSlot[] slots;
     private final ManyToManyConcurrentArrayQueue<EventSlot> free;
     private final ManyToManyConcurrentArrayQueue<EventSlot> ready;
@@ -68,6 +69,7 @@ public final class WorkerPool implements AutoCloseable {
         this.functionClassLoader = settings.functionClassLoader();
         this.clock = settings.clock();
         this.env = settings.env();
+        this.services = settings.services();
         int ringSize = Math.max(2, settings.ringSize());
         this.slots = new EventSlot[ringSize];
         this.free = new ManyToManyConcurrentArrayQueue<>(ringSize);
@@ -152,7 +154,7 @@ public final class WorkerPool implements AutoCloseable {
 
     private Worker newWorker(int index, int generation) {
         if (contexts[index] == null || generation > 0) {
-            contexts[index] = new WorkerContext(loggers.apply(index), index, functionName, env);
+            contexts[index] = new WorkerContext(loggers.apply(index), index, functionName, env, services);
         }
         try {
             return new Worker(this, index, functionFactory.create(), contexts[index], generation);

@@ -1,6 +1,7 @@
 package io.nucleon.runtime.dispatch;
 
 import io.nucleon.function.Logger;
+import io.nucleon.runtime.state.FunctionServices;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -19,6 +20,7 @@ import org.agrona.concurrent.NanoClock;
  * @param functionClassLoader the class loader of the handler, set as the workers' context class loader
  * @param clock the time source for timeouts
  * @param env the function's {@code spec.env}, readable through {@code InitContext.env}
+ * @param services the context cache, metrics and data bindings the workers' contexts hand out
  */
 public record WorkerPoolSettings(
         String name,
@@ -30,9 +32,10 @@ public record WorkerPoolSettings(
         IntFunction<Logger> loggers,
         ClassLoader functionClassLoader,
         NanoClock clock,
-        Map<String, String> env) {
+        Map<String, String> env,
+        FunctionServices services) {
 
-    /** Settings with an empty {@code spec.env}. */
+    /** Settings with an empty {@code spec.env} and {@link FunctionServices#standalone standalone} services. */
     public WorkerPoolSettings(
             String name,
             String functionName,
@@ -53,7 +56,8 @@ public record WorkerPoolSettings(
                 loggers,
                 functionClassLoader,
                 clock,
-                Map.of());
+                Map.of(),
+                FunctionServices.standalone(functionName));
     }
 
     public WorkerPoolSettings {
