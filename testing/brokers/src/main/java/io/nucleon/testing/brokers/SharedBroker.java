@@ -6,7 +6,7 @@ import java.net.Socket;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A broker the machine runs on its standard port (RabbitMQ, NATS, Mosquitto, Redis on 127.0.0.1). Tests
+ * A broker the machine runs on its standard port (RabbitMQ, NATS, Mosquitto, Redis, PostgreSQL on 127.0.0.1). Tests
  * call {@link #require()} first: without the broker they are skipped with a message saying what to start,
  * except in CI ({@code CI=true}), where a missing broker fails the test so integration tests never go
  * silently unrun.
@@ -30,6 +30,13 @@ public record SharedBroker(String name, String host, int port, String howToStart
     /** Redis on 127.0.0.1:6379. */
     public static final SharedBroker REDIS =
             new SharedBroker("Redis", "127.0.0.1", 6379, "apt-get install redis-server");
+
+    /** PostgreSQL on 127.0.0.1:5432, trust authentication, database {@code test}. */
+    public static final SharedBroker POSTGRES = new SharedBroker(
+            "PostgreSQL",
+            "127.0.0.1",
+            5432,
+            "apt-get install postgresql; trust authentication for 127.0.0.1 and a database named test");
 
     /** @return whether tests run in CI, where nothing may be skipped */
     public static boolean inCi() {

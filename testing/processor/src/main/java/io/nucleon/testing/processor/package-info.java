@@ -1,0 +1,2 @@
+/** A real processor with an HTTP trigger, started in the test's JVM. */
+package io.nucleon.testing.processor;
