@@ -12,7 +12,6 @@ import io.nucleon.function.Event;
 import io.nucleon.function.Function;
 import io.nucleon.function.InitContext;
 import io.nucleon.function.Response;
-import io.nucleon.runtime.dispatch.EventAdapter;
 import io.nucleon.runtime.dispatch.EventGroup;
 import io.nucleon.runtime.dispatch.EventOutcome;
 import io.nucleon.runtime.dispatch.EventSlot;
@@ -214,22 +213,6 @@ class ProcessorHandlerShapeTest {
     }
 
     // ---- events a stub trigger hands over -----------------------------------------------------------------
-
-    /** A single event whose attachment is its body text. */
-    private static final class BodyAdapter implements EventAdapter<String> {
-
-        static final BodyAdapter INSTANCE = new BodyAdapter();
-
-        @Override
-        public ByteBuffer body(String attachment) {
-            return ByteBuffer.wrap(attachment.getBytes(StandardCharsets.UTF_8)).asReadOnlyBuffer();
-        }
-
-        @Override
-        public int bodySize(String attachment) {
-            return attachment.getBytes(StandardCharsets.UTF_8).length;
-        }
-    }
 
     /** A batch of ready-made events. */
     private record OneBatch(List<Event> events) implements EventGroup {

@@ -88,7 +88,11 @@ public final class DataBindings implements AutoCloseable {
      * @throws IllegalStateException naming the first binding that does not answer
      */
     public void checkAll() {
-        opened.values().forEach(each -> check(each.config(), each.binding()));
+        checkAll(CHECK_TIMEOUT);
+    }
+
+    void checkAll(Duration timeout) {
+        opened.values().forEach(each -> check(each.config(), each.binding(), timeout));
     }
 
     private static DataBinding create(DataBindingFactory factory, DataBindingContext context) {
@@ -101,7 +105,7 @@ public final class DataBindings implements AutoCloseable {
         }
     }
 
-    private static void check(DataBindingConfig config, DataBinding binding) {
+    private static void check(DataBindingConfig config, DataBinding binding, Duration timeout) {
         long started = System.nanoTime();
         CompletableFuture<Void> checked = new CompletableFuture<>();
         Thread.ofPlatform()
@@ -116,13 +120,13 @@ public final class DataBindings implements AutoCloseable {
                     }
                 });
         try {
-            checked.get(CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            checked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException(
                     describe(config) + ": check at start failed: " + reason(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             throw new IllegalStateException(
-                    describe(config) + ": check at start got no answer within " + CHECK_TIMEOUT.toSeconds() + " s");
+                    describe(config) + ": check at start got no answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(describe(config) + ": interrupted during its check at start");
