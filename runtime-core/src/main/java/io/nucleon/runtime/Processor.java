@@ -373,6 +373,11 @@ public final class Processor implements AutoCloseable {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pools));
     }
 
+    /** @return the data bindings' names and kinds, in function.yaml order (no URLs: they may hold secrets) */
+    public Map<String, String> dataBindings() {
+        return bindings.kinds();
+    }
+
     /** @return the admin port, or -1 when disabled */
     public int adminPort() {
         return admin == null ? -1 : admin.port();

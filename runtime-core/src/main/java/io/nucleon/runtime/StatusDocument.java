@@ -37,6 +37,13 @@ final class StatusDocument {
             json.append('}');
             separator = ",";
         }
+        json.append("],\"dataBindings\":[");
+        separator = "";
+        for (var binding : processor.dataBindings().entrySet()) {
+            json.append(separator).append("{\"name\":").append(quote(binding.getKey()));
+            json.append(",\"kind\":").append(quote(binding.getValue())).append('}');
+            separator = ",";
+        }
         return json.append("]}").toString();
     }
 
