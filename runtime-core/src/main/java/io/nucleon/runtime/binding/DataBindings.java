@@ -34,7 +34,7 @@ public final class DataBindings implements AutoCloseable {
     private final Map<String, Opened> opened = new LinkedHashMap<>();
 
     /** A created binding with its configuration, for lookups and messages. */
-    private record Opened(DataBindingConfig config, DataBinding binding) {}
+    private record Opened(DataBindingConfig config, DataBinding binding, ClassLoader loader) {}
 
     private DataBindings() {}
 
@@ -72,8 +72,8 @@ public final class DataBindings implements AutoCloseable {
                 DataBindingFactory factory = factories.forBinding(config);
                 DataBindingContext context =
                         new DataBindingContext(config, functionName, secrets.read(config), registry);
-                DataBinding binding = create(factory, context);
-                bindings.opened.put(config.name(), new Opened(config, binding));
+                DataBinding binding = create(factory, context, loader);
+                bindings.opened.put(config.name(), new Opened(config, binding, loader));
             }
             return bindings;
         } catch (RuntimeException e) {
@@ -92,26 +92,37 @@ public final class DataBindings implements AutoCloseable {
     }
 
     void checkAll(Duration timeout) {
-        opened.values().forEach(each -> check(each.config(), each.binding(), timeout));
+        opened.values().forEach(each -> check(each, timeout));
     }
 
-    private static DataBinding create(DataBindingFactory factory, DataBindingContext context) {
+    /**
+     * Runs with the function's class loader as the context class loader, so that clients that look classes up
+     * through it (JDBC drivers, SASL modules) find those shipped with the function too.
+     */
+    private static DataBinding create(DataBindingFactory factory, DataBindingContext context, ClassLoader loader) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
         try {
             return factory.create(context);
         } catch (ConfigException e) {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(describe(context.config()) + ": cannot create the client: " + reason(e), e);
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
-    private static void check(DataBindingConfig config, DataBinding binding, Duration timeout) {
+    private static void check(Opened opened, Duration timeout) {
+        DataBindingConfig config = opened.config();
+        DataBinding binding = opened.binding();
         long started = System.nanoTime();
         CompletableFuture<Void> checked = new CompletableFuture<>();
-        Thread.ofPlatform()
+        Thread checker = Thread.ofPlatform()
                 .daemon(true)
                 .name("nucleon-binding-check-" + config.name())
-                .start(() -> {
+                .unstarted(() -> {
                     try {
                         binding.check();
                         checked.complete(null);
@@ -119,6 +130,8 @@ public final class DataBindings implements AutoCloseable {
                         checked.completeExceptionally(t);
                     }
                 });
+        checker.setContextClassLoader(opened.loader());
+        checker.start();
         try {
             checked.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {

@@ -49,6 +49,16 @@ public final class HttpProcessor implements AutoCloseable {
     }
 
     /**
+     * @param config a whole function.yaml (an example's own, say) with an {@code http} trigger; give it port 0
+     * @return the started, ready processor; {@link #post} goes to its first HTTP trigger
+     */
+    public static HttpProcessor start(io.nucleon.config.FunctionConfig config) {
+        return new HttpProcessor(Processor.start(ProcessorSettings.defaults(config, List.of())
+                .withAdmin("127.0.0.1", 0)
+                .withDrainTimeout(Duration.ofSeconds(5))));
+    }
+
+    /**
      * The settings {@link #start} uses, for tests that expect the start to fail.
      *
      * @param name {@code metadata.name}
@@ -90,7 +100,10 @@ public final class HttpProcessor implements AutoCloseable {
      * @return the function's response
      */
     public HttpResponse<String> post(String pathAndQuery, String body) {
-        URI endpoint = processor.trigger("web").endpoint().orElseThrow();
+        URI endpoint = processor.triggers().stream()
+                .flatMap(trigger -> trigger.endpoint().stream())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("the processor has no HTTP trigger"));
         return send(HttpRequest.newBuilder(endpoint.resolve(pathAndQuery))
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build());
