@@ -36,7 +36,11 @@ public interface DataBinding extends AutoCloseable {
         return false;
     }
 
-    /** Releases the client. Called once, after every worker ended; failures are logged and shutdown goes on. */
+    /**
+     * Releases the client. Called once, after every worker ended; failures are logged and shutdown goes on. It may
+     * also be called while {@link #check()} still runs on its own thread (a check past {@code
+     * DataBindings.CHECK_TIMEOUT} fails the start): release what that check opens later, too.
+     */
     @Override
     void close() throws Exception;
 }

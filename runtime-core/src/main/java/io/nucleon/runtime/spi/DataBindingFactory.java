@@ -24,7 +24,9 @@ public interface DataBindingFactory {
      * @param context the binding's configuration, secrets and metrics
      * @return the binding
      * @throws io.nucleon.config.ConfigException when an attribute is missing or invalid
-     * @throws Exception when the client cannot be created
+     * @throws Exception when the client cannot be created. The messages of the whole cause chain go into the start
+     *     error, so never throw or chain an exception whose message carries a secret (some clients quote the
+     *     URL with its password): throw one of your own with the reason instead
      */
     DataBinding create(DataBindingContext context) throws Exception;
 }
