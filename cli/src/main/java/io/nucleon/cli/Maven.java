@@ -98,14 +98,20 @@ final class Maven {
      * @return what it printed and how it ended
      */
     Result run(Path pom, List<String> arguments) {
+        Path absolute = pom.toAbsolutePath(); // Maven runs in the project's directory: a relative -f would not resolve
         List<String> command = new ArrayList<>(List.of(
-                executable.toString(), "-B", "--no-transfer-progress", "-Dstyle.color=never", "-f", pom.toString()));
+                executable.toString(),
+                "-B",
+                "--no-transfer-progress",
+                "-Dstyle.color=never",
+                "-f",
+                absolute.toString()));
         command.addAll(arguments);
         Path log = null;
         try {
             log = Files.createTempFile("nucleon-mvn-", ".log");
             ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(pom.getParent().toFile())
+                    .directory(absolute.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             javaHome().ifPresent(home -> builder.environment().putIfAbsent("JAVA_HOME", home));

@@ -66,6 +66,17 @@ class CliBuildIT {
     }
 
     @Test
+    void shouldBuildAMavenProjectGivenByARelativePath() throws Exception {
+        Path project = copyProject("shout");
+        Path relative = tmp.resolve("work").relativize(project);
+
+        Cli.Result deploy = cli.run(MAVEN_DEPLOY, "deploy", "-p", relative.toString(), "--port", "" + freePort());
+
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        assertThat(cli.run("invoke", "shout", "-b", "abc", "--fail").stdout()).isEqualTo("CBA");
+    }
+
+    @Test
     void shouldResolveSpecBuildDependenciesForJavaSources() throws Exception {
         Path project = copyProject("titles");
         int port = freePort();
