@@ -37,7 +37,10 @@ public interface FunctionMetrics {
     Summary summary(String name, String... tags);
 
     /**
-     * Publishes a value read when metrics are scraped. The supplier is called from the scraping thread.
+     * Publishes a value read when metrics are scraped. The supplier is called from the scraping thread. A gauge is
+     * registered once per processor: when every worker registers the same name and tags, the first supplier is
+     * the one read (and kept). Register it from one worker ({@code workerId() == 0}, say) with a supplier that
+     * covers the whole function, e.g. the context cache's size or a shared queue's.
      *
      * @param name the gauge's name
      * @param value reads the current value

@@ -45,6 +45,7 @@ class StatefulFunctionTest {
     @BeforeEach
     void reset() {
         TestBindings.reset();
+        SlowOnce.FIRST.set(true);
         HANDLES.clear();
     }
 
@@ -95,6 +96,25 @@ class StatefulFunctionTest {
 
         assertThat(LIFE.stream().filter(line -> line.startsWith("worker 0 ")).toList())
                 .containsExactly("worker 0 init", "worker 0 event", "worker 0 drain", "worker 0 close");
+    }
+
+    @Test
+    void shouldWaitForAWorkerReplacedAfterATimeoutBeforeClosingTheBindings() throws Exception {
+        processor = Processor.start(settings(
+                        SlowOnce.class,
+                        "    web: {kind: stub-events}\n",
+                        "  eventTimeout: 200ms\n  dataBindings:\n" + "    kv: {kind: test-kv}\n")
+                .withDrainTimeout(Duration.ofMillis(100)));
+        BlockingQueue<EventSlot> answered = new LinkedBlockingQueue<>();
+        stubDispatcher("web").dispatch(BodyAdapter.INSTANCE, "slow", answered::add);
+        EventSlot timedOut = answered.poll(5, TimeUnit.SECONDS);
+        assertThat(timedOut.outcome()).isEqualTo(EventOutcome.TIMEOUT);
+        timedOut.release();
+
+        processor.close(); // the stuck first worker is still busy (1.5 s, deaf to interrupts)
+        processor = null;
+
+        assertThat(LIFE).containsSubsequence("slow event returned", "slow drain", "slow close", "close kv");
     }
 
     @Test
@@ -243,6 +263,39 @@ class StatefulFunctionTest {
         @Override
         public void close() {
             LIFE.add(worker + " close");
+        }
+    }
+
+    /** Its first event busy-waits 1.5 s, deaf to interrupts; records that instance's drain and close. */
+    public static final class SlowOnce implements Function {
+        static final java.util.concurrent.atomic.AtomicBoolean FIRST = new java.util.concurrent.atomic.AtomicBoolean();
+        private boolean slow;
+
+        @Override
+        public Response handle(Context context, Event event) {
+            if (FIRST.compareAndSet(true, false)) {
+                slow = true;
+                long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                LIFE.add("slow event returned");
+            }
+            return Response.ok("ok");
+        }
+
+        @Override
+        public void drain() {
+            if (slow) {
+                LIFE.add("slow drain");
+            }
+        }
+
+        @Override
+        public void close() {
+            if (slow) {
+                LIFE.add("slow close");
+            }
         }
     }
 

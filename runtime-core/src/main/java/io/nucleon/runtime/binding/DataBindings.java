@@ -32,6 +32,8 @@ public final class DataBindings implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DataBindings.class);
 
     private final Map<String, Opened> opened = new LinkedHashMap<>();
+    /** Names and kinds, fixed once created: {@code /status} reads them while a shutdown may be closing. */
+    private volatile Map<String, String> kinds = Map.of();
 
     /** A created binding with its configuration, for lookups and messages. */
     private record Opened(DataBindingConfig config, DataBinding binding, ClassLoader loader) {}
@@ -75,6 +77,9 @@ public final class DataBindings implements AutoCloseable {
                 DataBinding binding = create(factory, context, loader);
                 bindings.opened.put(config.name(), new Opened(config, binding, loader));
             }
+            Map<String, String> kinds = new LinkedHashMap<>();
+            configs.values().forEach(config -> kinds.put(config.name(), config.kind()));
+            bindings.kinds = java.util.Collections.unmodifiableMap(kinds);
             return bindings;
         } catch (RuntimeException e) {
             bindings.close();
@@ -138,9 +143,11 @@ public final class DataBindings implements AutoCloseable {
             throw new IllegalStateException(
                     describe(config) + ": check at start failed: " + reason(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
+            checker.interrupt(); // a client that honours interrupts lets its thread and socket go now
             throw new IllegalStateException(
                     describe(config) + ": check at start got no answer within " + timeout.toMillis() + " ms");
         } catch (InterruptedException e) {
+            checker.interrupt();
             Thread.currentThread().interrupt();
             throw new IllegalStateException(describe(config) + ": interrupted during its check at start");
         }
@@ -194,8 +201,6 @@ public final class DataBindings implements AutoCloseable {
 
     /** @return the bindings' names and kinds, in function.yaml order */
     public Map<String, String> kinds() {
-        Map<String, String> kinds = new LinkedHashMap<>();
-        opened.forEach((name, each) -> kinds.put(name, each.config().kind()));
         return kinds;
     }
 

@@ -48,6 +48,10 @@ final class Worker implements Runnable {
     private final AtomicReference<CompletableFuture<Void>> drainRequest = new AtomicReference<>();
     /** Whether the drain hook ran after the last event; only the worker's thread reads and writes it. */
     private boolean drainedSinceEvent;
+    /** Guards {@link #finishing}: once set, stop and retire no longer interrupt (the hooks must not be cut short). */
+    private final Object finishLock = new Object();
+
+    private boolean finishing;
 
     Worker(WorkerPool pool, int index, Lifecycle instance, WorkerContext context, int generation) {
         this.pool = pool;
@@ -93,7 +97,10 @@ final class Worker implements Runnable {
                 process(slot);
             }
         }
-        Thread.interrupted(); // stop() interrupts to end a wait; close() must be able to block (flush, join)
+        synchronized (finishLock) {
+            finishing = true;
+            Thread.interrupted(); // stop() interrupts to end a wait; drain and close must be able to block (flush)
+        }
         runDrainHookIfAsked(); // a retired (timed-out) or stopping worker still answers a pending drain
         if (!drainedSinceEvent) {
             runDrainHook(); // the stop: flush before close, unless a trigger's own drain (a revocation) just did
@@ -354,14 +361,29 @@ final class Worker implements Runnable {
 
     void retire() {
         retired = true;
-        thread.interrupt();
+        interruptUnlessFinishing();
         LockSupport.unpark(thread);
     }
 
-    /** Stops the worker; an event or init still running past the drain is interrupted. */
+    /**
+     * Stops the worker; an event or init still running past the drain is interrupted, its final drain and close
+     * hooks are not.
+     */
     void stop() {
-        thread.interrupt();
+        interruptUnlessFinishing();
         LockSupport.unpark(thread);
+    }
+
+    private void interruptUnlessFinishing() {
+        synchronized (finishLock) {
+            if (!finishing) {
+                thread.interrupt();
+            }
+        }
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
     }
 
     boolean join(long millis) throws InterruptedException {

@@ -45,6 +45,9 @@ public final class WorkerPool implements AutoCloseable {
     private final ManyToManyConcurrentArrayQueue<EventSlot> ready;
     private final ManyToManyConcurrentArrayQueue<Worker> idle;
     private final AtomicReferenceArray<Worker> workers;
+    /** Workers replaced after a timeout whose stuck event may still return; close waits for them too. */
+    private final java.util.Queue<Worker> retiredWorkers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     private final WorkerContext[] contexts;
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicInteger searching = new AtomicInteger();
@@ -333,6 +336,8 @@ public final class WorkerPool implements AutoCloseable {
 
     private void replace(Worker stuck) {
         stuck.retire();
+        retiredWorkers.removeIf(worker -> !worker.isAlive());
+        retiredWorkers.add(stuck);
         replaced.increment();
         LOG.atWarn()
                 .setMessage("event timed out; replacing the worker")
@@ -424,8 +429,9 @@ public final class WorkerPool implements AutoCloseable {
     }
 
     /**
-     * Stops the workers (each closes its function instance) and answers events still queued as {@link
-     * EventOutcome#NO_WORKER}. Callers drain triggers first so that nothing is queued.
+     * Stops the workers (each runs its function instance's drain and close hooks) and answers events still queued
+     * as {@link EventOutcome#NO_WORKER}. Waits at most 5 s for every worker, those retired after a timeout
+     * included. Callers drain triggers first so that nothing is queued.
      */
     @Override
     public void close() {
@@ -439,6 +445,9 @@ public final class WorkerPool implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         for (int i = 0; i < numWorkers; i++) {
             joinQuietly(workers.get(i), deadline);
+        }
+        for (Worker retired : retiredWorkers) { // their drain and close must not outlive the data bindings either
+            joinQuietly(retired, deadline);
         }
         EventSlot leftover;
         while ((leftover = ready.poll()) != null) {

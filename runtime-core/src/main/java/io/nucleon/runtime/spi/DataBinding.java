@@ -37,7 +37,8 @@ public interface DataBinding extends AutoCloseable {
     }
 
     /**
-     * Releases the client. Called once, after every worker ended; failures are logged and shutdown goes on. It may
+     * Releases the client. Called once, after every worker ended (or 5 s after they were told to stop); failures are
+     * logged and shutdown goes on. It may
      * also be called while {@link #check()} still runs on its own thread (a check past {@code
      * DataBindings.CHECK_TIMEOUT} fails the start): release what that check opens later, too.
      */

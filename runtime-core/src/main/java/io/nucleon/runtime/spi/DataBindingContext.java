@@ -106,14 +106,27 @@ public final class DataBindingContext {
      * @throws io.nucleon.config.ConfigException naming the unknown one and listing the known ones
      */
     public void rejectUnknown(Collection<String> known) {
-        config.attributes().rejectUnknown(known);
+        rejectUnknown(known, known);
+    }
+
+    /**
+     * Fails on the first attribute this kind does not know, and on the first secret that is not one of the
+     * attributes this kind reads through {@link #value}/{@link #optionalValue} (a secret for any other attribute
+     * would be ignored).
+     *
+     * @param attributes the attribute names this kind accepts
+     * @param secretNames the attribute names that may come from a secret
+     * @throws io.nucleon.config.ConfigException naming the unknown one and listing the known ones
+     */
+    public void rejectUnknown(Collection<String> attributes, Collection<String> secretNames) {
+        config.attributes().rejectUnknown(attributes);
         List<String> unknown = new ArrayList<>(config.secrets().keySet());
-        unknown.removeAll(known);
+        unknown.removeAll(secretNames);
         if (!unknown.isEmpty()) {
             throw config.secrets()
                     .get(unknown.get(0))
                     .node()
-                    .error("unknown secret (known attributes: " + String.join(", ", new TreeSet<>(known)) + ")");
+                    .error("unknown secret (known secrets: " + String.join(", ", new TreeSet<>(secretNames)) + ")");
         }
     }
 }

@@ -120,6 +120,12 @@ public final class MicrometerFunctionMetrics implements FunctionMetrics {
         if (tags.length % 2 != 0) {
             throw new IllegalArgumentException("tags must be key/value pairs, got " + tags.length + " strings");
         }
+        for (int i = 0; i < tags.length; i += 2) {
+            String key = tags[i];
+            if (functionTags.stream().anyMatch(tag -> tag.getKey().equals(key))) {
+                throw new IllegalArgumentException("tag '" + key + "' is set by the processor; choose another key");
+            }
+        }
         return functionTags.and(Tags.of(tags));
     }
 

@@ -120,7 +120,7 @@ class DataBindingsTest {
                         apiKey: {env: X}
                 """))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("spec.dataBindings.kv.secrets.apiKey: unknown secret (known attributes: check,"
+                .hasMessageContaining("spec.dataBindings.kv.secrets.apiKey: unknown secret (known secrets: check,"
                         + " password, perWorker, url)");
     }
 

@@ -89,7 +89,7 @@ record JdbcBindingConfig(
      * @throws ConfigException naming the bad attribute and its line, never a secret's value
      */
     static JdbcBindingConfig from(DataBindingContext context) {
-        context.rejectUnknown(ATTRIBUTES);
+        context.rejectUnknown(ATTRIBUTES, List.of("url", "username", "password"));
         ConfigNode attributes = context.attributes();
         String url = url(context);
         Optional<String> driverClassName = attributes

@@ -16,7 +16,7 @@ final class JdbcUrl {
     private static final Pattern PASSWORD_PARAMETER = Pattern.compile("(?i)([?&;][^=&;?#\\s]*password=)[^&;#\\s]*");
 
     /** The password of {@code scheme://user:password@host}. */
-    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^:/@\\s]*:)[^@/\\s]*@");
+    private static final Pattern USER_INFO_PASSWORD = Pattern.compile("(//[^:/@\\s]*:)[^\\s]*@");
 
     private JdbcUrl() {}
 

@@ -35,6 +35,8 @@ class JdbcUrlTest {
         assertThat(JdbcUrl.redact("jdbc:mysql://app:s3cret@db:3306/orders"))
                 .isEqualTo("jdbc:mysql://app:****@db:3306/orders");
         assertThat(JdbcUrl.redact("jdbc:mysql://app@db:3306/orders")).isEqualTo("jdbc:mysql://app@db:3306/orders");
+        assertThat(JdbcUrl.redact("jdbc:mysql://app:s3/c@ret@db:3306/orders"))
+                .isEqualTo("jdbc:mysql://app:****@db:3306/orders");
     }
 
     @Test

@@ -59,7 +59,7 @@ record RabbitMqBindingConfig(
      * @throws ConfigException naming the bad attribute and its line; never showing a secret
      */
     static RabbitMqBindingConfig from(DataBindingContext context) {
-        context.rejectUnknown(ATTRIBUTES);
+        context.rejectUnknown(ATTRIBUTES, List.of("url", "password"));
         ConfigNode attributes = context.attributes();
         if (attributes.child("password").isPresent()) { // a secret of that name is not among the attributes
             throw attributes
@@ -84,10 +84,14 @@ record RabbitMqBindingConfig(
         try {
             return AmqpUrl.parse(text);
         } catch (IllegalArgumentException e) {
-            ConfigNode node = context.isSecret("url")
-                    ? context.config().secrets().get("url").node()
-                    : context.attributes().required("url");
-            throw node.error(e.getMessage());
+            if (context.isSecret("url")) { // the message quotes the URL, and a secret is never quoted, even masked
+                throw context.config()
+                        .secrets()
+                        .get("url")
+                        .node()
+                        .error("is not an AMQP URL amqp[s]://user:password@host:port/vhost (not shown: a secret)");
+            }
+            throw context.attributes().required("url").error(e.getMessage());
         }
     }
 

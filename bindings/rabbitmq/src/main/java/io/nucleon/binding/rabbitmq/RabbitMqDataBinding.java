@@ -125,12 +125,19 @@ final class RabbitMqDataBinding implements DataBinding {
 
     @Override
     public Object forWorker() {
+        Channel channel = null;
         try {
-            return new WorkerChannel(this, name, config, openChannel());
+            channel = openChannel();
         } catch (IOException | TimeoutException | RuntimeException e) {
-            throw new IllegalStateException(
-                    "data binding '" + name + "': cannot open a channel for this worker: " + AmqpFailures.said(e), e);
+            // The connection is recovering: the worker opens its channel on its first publish instead, so that a
+            // replacement worker's init does not fail (the pool would run one worker short for good).
+            LOG.atWarn()
+                    .setMessage("no channel for a worker yet; it opens one on its first publish")
+                    .addKeyValue("binding", name)
+                    .addKeyValue("reason", AmqpFailures.said(e))
+                    .log();
         }
+        return new WorkerChannel(this, name, config, channel);
     }
 
     /**

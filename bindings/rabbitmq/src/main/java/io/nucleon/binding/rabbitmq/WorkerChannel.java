@@ -43,7 +43,9 @@ final class WorkerChannel implements RabbitMqBinding, AutoCloseable {
         this.confirmTimeoutMs = config.confirmTimeout().toMillis();
         this.defaultProperties =
                 config.persistent() ? MessageProperties.MINIMAL_PERSISTENT_BASIC : MessageProperties.MINIMAL_BASIC;
-        use(channel);
+        if (channel != null) {
+            use(channel);
+        }
     }
 
     @Override
@@ -117,12 +119,17 @@ final class WorkerChannel implements RabbitMqBinding, AutoCloseable {
 
     @Override
     public Channel channel() {
-        if (!closed && !channel.isOpen() && owner.connectionOpen()) {
+        if (!closed && (channel == null || !channel.isOpen()) && owner.connectionOpen()) {
             try {
                 reopen();
             } catch (IOException | TimeoutException | RuntimeException e) {
                 // the caller's next call on the closed channel says that it is closed
             }
+        }
+        if (channel == null) {
+            throw new IllegalStateException("data binding '" + bindingName + "': no channel yet: the connection to"
+                    + " RabbitMQ is down; the client reconnects every " + RabbitMqDataBinding.RECOVERY_INTERVAL_MS
+                    + " ms");
         }
         return channel;
     }
@@ -132,11 +139,11 @@ final class WorkerChannel implements RabbitMqBinding, AutoCloseable {
         if (closed) {
             throw failure(exchange, routingKey, "the worker's binding is closed", null);
         }
-        if (channel.isOpen()) {
+        if (channel != null && channel.isOpen()) {
             return channel;
         }
         if (!owner.connectionOpen()) {
-            ShutdownSignalException why = channel.getCloseReason();
+            ShutdownSignalException why = channel == null ? null : channel.getCloseReason();
             throw failure(
                     exchange,
                     routingKey,
@@ -153,7 +160,9 @@ final class WorkerChannel implements RabbitMqBinding, AutoCloseable {
     }
 
     private Channel reopen() throws IOException, TimeoutException {
-        RabbitMqDataBinding.closeQuietly(channel); // unregisters it from recovery
+        if (channel != null) {
+            RabbitMqDataBinding.closeQuietly(channel); // unregisters it from recovery
+        }
         use(owner.openChannel());
         return channel;
     }
@@ -176,7 +185,9 @@ final class WorkerChannel implements RabbitMqBinding, AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            RabbitMqDataBinding.closeQuietly(channel);
+            if (channel != null) {
+                RabbitMqDataBinding.closeQuietly(channel);
+            }
         }
     }
 }

@@ -135,7 +135,7 @@ class RabbitMqBindingConfigTest {
         assertError(FIRST + 2, "attributes.queueName", "unknown field " + known, URL, "attributes:", "  queueName: q");
         assertThatThrownBy(() -> config(Map.of("token", "x"), URL, "secrets:", "  token: {env: T}"))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining(WHERE + ".secrets.token: unknown secret (known attributes: confirmTimeout");
+                .hasMessageContaining(WHERE + ".secrets.token: unknown secret (known secrets: password, url)");
     }
 
     @Test

@@ -37,7 +37,7 @@ record RedisUrl(
     /** What a Redis URL looks like, for messages. */
     static final String SHAPE = "redis://[user:password@]host:port[/db]";
 
-    private static final Pattern PASSWORD = Pattern.compile("(://[^:/@]*:)[^@/]*@");
+    private static final Pattern PASSWORD = Pattern.compile("(://[^:/@\\s]*:)[^\\s]*@");
 
     /**
      * Reads a Redis URL.

@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
  */
 record AmqpUrl(boolean tls, String host, int port, String username, String password, String virtualHost) {
 
-    private static final Pattern PASSWORD = Pattern.compile("(://[^:/@]*:)[^@/]*@");
+    private static final Pattern PASSWORD = Pattern.compile("(://[^:/@\\s]*:)[^\\s]*@");
 
     /**
      * Reads an AMQP URL.

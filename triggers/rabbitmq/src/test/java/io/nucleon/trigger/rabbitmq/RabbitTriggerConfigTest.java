@@ -152,6 +152,8 @@ class RabbitTriggerConfigTest {
         assertThat(url.redacted()).isEqualTo("amqp://app@rabbit:5672/prod");
         assertThat(url.toString()).doesNotContain("s3cret");
         assertThat(AmqpUrl.redact("amqp://app:s3cret@rabbit/a/b")).isEqualTo("amqp://app:****@rabbit/a/b");
+        assertThat(AmqpUrl.redact("amqp://app:s3cr/et@rabbit:5672/")).isEqualTo("amqp://app:****@rabbit:5672/");
+        assertThat(AmqpUrl.redact("amqp://app:p@ss@rabbit/")).isEqualTo("amqp://app:****@rabbit/");
         for (String bad : List.of(
                 "http://app:s3cret@rabbit",
                 "amqp://app:s3cret@rabbit/a/b",
