@@ -4,6 +4,7 @@ import io.nucleon.config.ConfigException;
 import io.nucleon.config.ConfigNode;
 import io.nucleon.runtime.binding.DataBindings;
 import io.nucleon.runtime.spi.DataBindingContext;
+import io.nucleon.support.rabbitmq.AmqpUrl;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

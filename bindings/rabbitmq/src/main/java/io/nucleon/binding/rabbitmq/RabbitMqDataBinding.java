@@ -10,10 +10,9 @@ import com.rabbitmq.client.ShutdownSignalException;
 import com.rabbitmq.client.impl.MicrometerMetricsCollector;
 import io.nucleon.runtime.spi.DataBinding;
 import io.nucleon.runtime.spi.DataBindingContext;
+import io.nucleon.support.rabbitmq.AmqpConnections;
 import java.io.IOException;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,21 +57,7 @@ final class RabbitMqDataBinding implements DataBinding {
     }
 
     static ConnectionFactory connectionFactory(RabbitMqBindingConfig config, String bindingName) {
-        AmqpUrl url = config.url();
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(url.host());
-        factory.setPort(url.port());
-        factory.setUsername(url.username());
-        factory.setPassword(url.password());
-        factory.setVirtualHost(url.virtualHost());
-        if (url.tls()) {
-            try {
-                factory.useSslProtocol(SSLContext.getDefault());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("no TLS in this JVM for " + url.redacted(), e);
-            }
-            factory.enableHostnameVerification();
-        }
+        ConnectionFactory factory = AmqpConnections.factory(config.url());
         // the client reopens the connection and every worker's channel (in confirm mode) after a network failure
         factory.setAutomaticRecoveryEnabled(true);
         factory.setTopologyRecoveryEnabled(true);

@@ -10,7 +10,7 @@ import io.nucleon.runtime.spi.Trigger;
 import io.nucleon.runtime.spi.TriggerContext;
 import io.nucleon.runtime.stream.AckingDispatcher;
 import io.nucleon.runtime.stream.DeliveryMetrics;
-import java.security.NoSuchAlgorithmException;
+import io.nucleon.support.rabbitmq.AmqpConnections;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +20,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,21 +90,7 @@ final class RabbitTrigger implements Trigger, RabbitSession.Listener {
     }
 
     static ConnectionFactory connectionFactory(RabbitTriggerConfig config) {
-        AmqpUrl url = config.url();
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(url.host());
-        factory.setPort(url.port());
-        factory.setUsername(url.username());
-        factory.setPassword(url.password());
-        factory.setVirtualHost(url.virtualHost());
-        if (url.tls()) {
-            try {
-                factory.useSslProtocol(SSLContext.getDefault());
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("no TLS in this JVM for " + url.redacted(), e);
-            }
-            factory.enableHostnameVerification();
-        }
+        ConnectionFactory factory = AmqpConnections.factory(config.url());
         // the trigger reconnects itself: a new session per connection keeps delivery tags apart
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);

@@ -2,6 +2,7 @@ package io.nucleon.trigger.rabbitmq;
 
 import io.nucleon.config.ConfigNode;
 import io.nucleon.runtime.stream.RetryPolicy;
+import io.nucleon.support.rabbitmq.AmqpUrl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -11,6 +11,7 @@ import io.nucleon.config.TriggerConfig;
 import io.nucleon.runtime.spi.Trigger;
 import io.nucleon.runtime.spi.TriggerContext;
 import io.nucleon.runtime.stream.RetryPolicy;
+import io.nucleon.support.rabbitmq.AmqpUrl;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,28 +133,10 @@ class RabbitTriggerConfigTest {
 
     // ---- the URL --------------------------------------------------------------------------------------
 
-    @Test
-    void shouldReadTheVhostAsNuclioDoes() {
-        assertThat(AmqpUrl.parse("amqp://h").virtualHost()).isEqualTo("/");
-        assertThat(AmqpUrl.parse("amqp://h/").virtualHost()).isEqualTo("/");
-        assertThat(AmqpUrl.parse("amqp://h/prod").virtualHost()).isEqualTo("prod");
-        assertThat(AmqpUrl.parse("amqp://h/%2Fprod").virtualHost()).isEqualTo("/prod");
-        assertThat(AmqpUrl.parse("amqp://h:5673").port()).isEqualTo(5673);
-        assertThat(AmqpUrl.parse("amqp://[::1]:5673").host()).isEqualTo("::1");
-        assertThat(AmqpUrl.parse("amqp://us%40er:p%3Ass+1@h").username()).isEqualTo("us@er");
-        assertThat(AmqpUrl.parse("amqp://us%40er:p%3Ass+1@h").password()).isEqualTo("p:ss+1");
-        assertThat(AmqpUrl.parse("amqp://h").username()).isEqualTo("guest");
-    }
+    // parsing and masking the URL itself: AmqpUrlTest in nucleon-support-rabbitmq
 
     @Test
-    void shouldNeverShowThePassword() {
-        AmqpUrl url = AmqpUrl.parse("amqp://app:s3cret@rabbit:5672/prod");
-
-        assertThat(url.redacted()).isEqualTo("amqp://app@rabbit:5672/prod");
-        assertThat(url.toString()).doesNotContain("s3cret");
-        assertThat(AmqpUrl.redact("amqp://app:s3cret@rabbit/a/b")).isEqualTo("amqp://app:****@rabbit/a/b");
-        assertThat(AmqpUrl.redact("amqp://app:s3cr/et@rabbit:5672/")).isEqualTo("amqp://app:****@rabbit:5672/");
-        assertThat(AmqpUrl.redact("amqp://app:p@ss@rabbit/")).isEqualTo("amqp://app:****@rabbit/");
+    void shouldNeverShowThePasswordOfABadUrl() {
         for (String bad : List.of(
                 "http://app:s3cret@rabbit",
                 "amqp://app:s3cret@rabbit/a/b",

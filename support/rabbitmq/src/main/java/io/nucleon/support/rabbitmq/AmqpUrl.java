@@ -1,4 +1,4 @@
-package io.nucleon.trigger.rabbitmq;
+package io.nucleon.support.rabbitmq;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param password the password
  * @param virtualHost the vhost
  */
-record AmqpUrl(boolean tls, String host, int port, String username, String password, String virtualHost) {
+public record AmqpUrl(boolean tls, String host, int port, String username, String password, String virtualHost) {
 
     private static final Pattern PASSWORD = Pattern.compile("(://[^:/@\\s]*:)[^\\s]*@");
 
@@ -34,7 +34,7 @@ record AmqpUrl(boolean tls, String host, int port, String username, String passw
      * @return the parts
      * @throws IllegalArgumentException saying what is wrong, without the password
      */
-    static AmqpUrl parse(String text) {
+    public static AmqpUrl parse(String text) {
         URI uri;
         try {
             uri = new URI(text.strip());
@@ -54,7 +54,7 @@ record AmqpUrl(boolean tls, String host, int port, String username, String passw
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("'" + redact(text) + "': query parameters and fragments are not "
-                    + "supported; the trigger's attributes set the connection");
+                    + "supported; attributes set the connection");
         }
         boolean tls = scheme.equals("amqps");
         int port = uri.getPort() < 0 ? (tls ? 5671 : 5672) : uri.getPort();
@@ -97,17 +97,26 @@ record AmqpUrl(boolean tls, String host, int port, String username, String passw
      * @param text a URL as the user wrote it
      * @return the text with the password replaced by {@code ****}
      */
-    static String redact(String text) {
+    public static String redact(String text) {
         return PASSWORD.matcher(text).replaceFirst("$1****@");
     }
 
     /** @return the URL without the password: {@code amqp://user@host:port/vhost} */
-    String redacted() {
+    public String redacted() {
         String vhost = virtualHost.equals("/") ? "" : URLEncoder.encode(virtualHost, StandardCharsets.UTF_8);
         String shownHost = host.contains(":") ? "[" + host + "]" : host;
         return (tls ? "amqps" : "amqp") + "://" + username + "@" + shownHost + ":" + port + "/" + vhost;
     }
 
+    /**
+     * @param replacement the password to log in with instead of the URL's (a secret)
+     * @return this URL with that password
+     */
+    public AmqpUrl withPassword(String replacement) {
+        return new AmqpUrl(tls, host, port, username, replacement, virtualHost);
+    }
+
+    /** @return {@link #redacted()}: the URL without the password */
     @Override
     public String toString() {
         return redacted();
