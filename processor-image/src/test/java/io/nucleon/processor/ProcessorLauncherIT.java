@@ -223,6 +223,54 @@ class ProcessorLauncherIT {
     }
 
     @Test
+    void shouldShipEveryDataBindingKind() throws Exception {
+        Path config = write("unknown-binding.yaml", """
+                metadata:
+                  name: bindings
+                spec:
+                  handler: io.nucleon.processor.SlowFunction
+                  dataBindings:
+                    store:
+                      kind: mongo
+                """);
+
+        ProcessorProcess.Result result = ProcessorProcess.run(
+                workDir, "--config", config.toString(), "--admin-port", "0", "--classpath", TEST_CLASSES.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_INVALID_CONFIG);
+        assertThat(result.stderr())
+                .contains(" line 7: spec.dataBindings.store.kind: unknown data binding kind 'mongo' (available: jdbc,"
+                        + " kafka, kafka-producer, nats, rabbit-mq, rabbitmq, redis)");
+    }
+
+    @Test
+    void shouldNameADataBindingThatCannotConnectAndExitNonZero() throws Exception {
+        Path config = write("unreachable-binding.yaml", """
+                metadata:
+                  name: bindings
+                spec:
+                  handler: io.nucleon.processor.SlowFunction
+                  triggers:
+                    web:
+                      kind: http
+                      attributes:
+                        host: 127.0.0.1
+                        port: 0
+                  dataBindings:
+                    cache:
+                      kind: redis
+                      url: redis://127.0.0.1:%d
+                """.formatted(ProcessorProcess.freePort()));
+
+        ProcessorProcess.Result result = ProcessorProcess.run(
+                workDir, "--config", config.toString(), "--admin-port", "0", "--classpath", TEST_CLASSES.toString());
+
+        assertThat(result.exitCode()).isEqualTo(Main.EXIT_CANNOT_START);
+        assertThat(result.stderr().strip().lines()).hasSize(1);
+        assertThat(result.stderr()).contains("data binding 'cache' (kind redis, ", "check at start failed");
+    }
+
+    @Test
     void shouldExplainAPortThatIsInUse() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path config = write("port-taken.yaml", """
