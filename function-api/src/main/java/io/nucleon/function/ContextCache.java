@@ -54,7 +54,8 @@ public interface ContextCache {
      * Atomically replaces the value of one key with what {@code remapping} makes of the current value (or of
      * {@code null} when absent); workers changing the same key do so one after the other. A per-key counter:
      * {@code cache.compute(key, (k, n) -> n == null ? 1L : (Long) n + 1)}. The entry gets the default
-     * time-to-live anew.
+     * time-to-live anew. Each call allocates a few hundred bytes; for a counter on every event keep a mutable cell
+     * instead: {@code cache.get(key, k -> new AtomicLong()).incrementAndGet()}.
      *
      * @param <V> the type of the value
      * @param key the key
