@@ -41,7 +41,8 @@ import picocli.CommandLine.Spec;
             "PATH is a built jar, a Maven project (a directory with a pom.xml: built with mvn -DskipTests package,"
                     + " its runtime dependencies going on the function's classpath), a directory of Java sources"
                     + " (compiled against nucleon-function-api and the jars in its lib/ folder), or a directory of"
-                    + " class files. With -f alone, the code is the one jar in target/ beside the file, else the"
+                    + " class files; its function.yaml, when it has one and -f is not given, is the function's."
+                    + " With -f alone, the code is the one jar in target/ beside the file, else the"
                     + " Maven project or the sources in src/main/java beside it.",
             "The Maven coordinates in the file's spec.build.dependencies (with spec.build.repositories) are"
                     + " resolved with their own dependencies and go on the compile classpath and the function's."
@@ -66,6 +67,8 @@ final class DeployCommand implements Callable<Integer> {
 
     /** The most processors {@code --replicas} asks for; function.yaml allows the same. */
     private static final int MAX_REPLICAS = 1000;
+
+    private static final String FUNCTION_YAML = "function.yaml";
 
     @Spec
     CommandSpec spec;
@@ -142,6 +145,7 @@ final class DeployCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         checkArguments();
+        useTheProjectsFunctionYaml();
         Optional<Map<String, Object>> triggerFlag =
                 Optional.ofNullable(triggers).map(json -> Arguments.triggers("--triggers", json));
         Platform platform = global.platform();
@@ -232,6 +236,14 @@ final class DeployCommand implements Callable<Integer> {
                         || status.state().equals(FunctionStatus.NOT_READY))
                 .map(status -> java.net.URI.create(status.url()).getPort())
                 .filter(p -> p > 0);
+    }
+
+    /** {@code -p DIR} alone with a function.yaml in DIR deploys that file, as nuctl's {@code --path} does. */
+    private void useTheProjectsFunctionYaml() {
+        if (file == null && path != null && Files.isRegularFile(path.resolve(FUNCTION_YAML))) {
+            file = path.resolve(FUNCTION_YAML);
+            progress("config", file + " (found in -p; give -f to use another)");
+        }
     }
 
     private void checkArguments() {

@@ -77,6 +77,20 @@ class CliBuildIT {
     }
 
     @Test
+    void shouldDeployTheFunctionYamlOfADirectoryGivenWithPAlone() throws Exception {
+        Path project = copyProject("titles");
+
+        Cli.Result deploy = cli.run(MAVEN_DEPLOY, "deploy", "-p", project.toString(), "--port", "" + freePort());
+
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        assertThat(deploy.stderr()).contains("config    " + project.resolve("function.yaml") + " (found in -p");
+        Cli.Result invoke = cli.run("invoke", "titles", "-b", "a tale", "--fail");
+        assertThat(invoke.stdout())
+                .as("the file's name and spec.build dependencies were used")
+                .isEqualTo("A Tale");
+    }
+
+    @Test
     void shouldResolveSpecBuildDependenciesForJavaSources() throws Exception {
         Path project = copyProject("titles");
         int port = freePort();
