@@ -144,8 +144,8 @@ public final class DataBindings implements AutoCloseable {
                     describe(config) + ": check at start failed: " + reason(e.getCause()), e.getCause());
         } catch (TimeoutException e) {
             checker.interrupt(); // a client that honours interrupts lets its thread and socket go now
-            throw new IllegalStateException(
-                    describe(config) + ": check at start got no answer within " + timeout.toMillis() + " ms");
+            throw new IllegalStateException(describe(config) + ": check at start got no answer within "
+                    + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms"));
         } catch (InterruptedException e) {
             checker.interrupt();
             Thread.currentThread().interrupt();
