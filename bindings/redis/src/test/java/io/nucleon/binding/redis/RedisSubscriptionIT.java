@@ -46,15 +46,17 @@ class RedisSubscriptionIT {
     void shouldKeepAQuietSubscriptionOnItsConnectionWithHeartbeats() {
         String function = redis.unique("quiet");
         String channel = redis.unique("nucleon-it-quiet");
-        // heartbeats 500 ms apart, a read timeout of 1.5 s: room for a busy machine's scheduling delays
-        RedisBinding binding = open(function, 6379, "500ms");
+        // heartbeats 1 s apart, a read timeout of 3 s, a 1 s connect timeout: room for a CI machine's delays
+        RedisBinding binding = open(function, 6379, "1s", "1s");
 
         binding.subscribe(channel, this::collect);
         String id = RedisFixture.field(subscriptionClient(function), "id");
 
-        // over twice the read timeout without a message: only the pongs keep the read from timing out
-        await().atMost(WAIT)
-                .until(() -> Integer.parseInt(RedisFixture.field(subscriptionClient(function), "age")) >= 4);
+        // past the read timeout without a message: only the pongs keep the read from timing out
+        await().atMost(WAIT).until(() -> {
+            List<String> lines = redis.clients("nucleon:" + function + ":cache:sub");
+            return lines.size() == 1 && Integer.parseInt(RedisFixture.field(lines.get(0), "age")) >= 4;
+        });
         String line = subscriptionClient(function);
         assertThat(RedisFixture.field(line, "id")).isEqualTo(id);
         assertThat(RedisFixture.field(line, "cmd")).isEqualTo("ping");
@@ -166,16 +168,16 @@ class RedisSubscriptionIT {
     // ---- helpers --------------------------------------------------------------------------------------
 
     private RedisBinding open(String function, int port) {
-        return open(function, port, "200ms");
+        return open(function, port, "200ms", "200ms");
     }
 
-    private RedisBinding open(String function, int port, String socketTimeout) {
+    private RedisBinding open(String function, int port, String socketTimeout, String connectTimeout) {
         dataBinding = (RedisDataBinding) new RedisBindingFactory()
                 .create(RedisFixture.context(
                         function,
                         List.of(
                                 "url: redis://127.0.0.1:" + port,
-                                "connectTimeout: 200ms",
+                                "connectTimeout: " + connectTimeout,
                                 "socketTimeout: " + socketTimeout)));
         return (RedisBinding) dataBinding.forWorker();
     }
