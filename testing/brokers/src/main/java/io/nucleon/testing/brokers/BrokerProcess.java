@@ -25,9 +25,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BrokerProcess implements AutoCloseable {
 
-    private static final int LOWEST_PORT = 10_000;
-    private static final int PORT_TRIES = 200;
-
     private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
 
     private final String name;
@@ -176,40 +173,14 @@ public final class BrokerProcess implements AutoCloseable {
         }
     }
 
-    /**
-     * A port for a server a test starts a moment later (or stops and starts again on the same port). It is taken
-     * below the kernel's ephemeral range where that range is known: a port inside it can be given to any
-     * outgoing connection in the meantime, and the server would then fail to listen on it.
-     *
-     * @return a port nothing listens on or is bound to now, on any address
-     */
+    /** @return a loopback port nobody listens on now */
     public static int freePort() {
-        int below = ephemeralLow();
-        if (below > LOWEST_PORT + PORT_TRIES) {
-            for (int i = 0; i < PORT_TRIES; i++) {
-                int port = java.util.concurrent.ThreadLocalRandom.current().nextInt(LOWEST_PORT, below);
-                try (ServerSocket socket = new ServerSocket()) {
-                    socket.bind(new InetSocketAddress("0.0.0.0", port));
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        try (ServerSocket socket = new ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static int ephemeralLow() {
-        try {
-            return Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
-                    .trim()
-                    .split("\\s+")[0]);
-        } catch (IOException | RuntimeException e) {
-            return 0;
         }
     }
 
